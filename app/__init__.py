@@ -1,1 +1,101 @@
-"""Samordna."""
+"""Samordna: coordination of scarce protective equipment between municipalities.
+
+:func:`create_app` builds the Flask application; nothing happens at import time.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from app.config import default_config, load_or_create_secret_key
+
+MIGRATIONS_DIR = str(Path(__file__).parent / "migrations")
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application: defaults, then ``FLASK_*`` environment, then ``config``."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(default_config(app.instance_path))
+    app.config.from_prefixed_env()
+    if config:
+        app.config.from_mapping(config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = load_or_create_secret_key(app.instance_path)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_template_helpers(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from app.core.i18n import select_locale
+    from app.extensions import babel, csrf, db, htmx, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+
+    from app.auth.services import load_user
+
+    login_manager.user_loader(load_user)
+    login_manager.localize_callback = _translate_login_message
+    _import_models()
+
+
+def _translate_login_message(message: str) -> str:
+    from flask_babel import gettext
+
+    return gettext(message)
+
+
+def _import_models() -> None:
+    """Import every domain's models so that migrations and metadata see all tables."""
+    import app.auth.models  # noqa: F401
+    import app.core.audit  # noqa: F401
+    import app.core.models  # noqa: F401
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.admin.views import bp as admin_bp
+    from app.auth.views import bp as auth_bp
+    from app.main.views import bp as main_bp
+    from app.procurement.views import bp as procurement_bp
+    from app.redistribution.views import bp as redistribution_bp
+    from app.reports.views import bp as reports_bp
+
+    for blueprint in (main_bp, auth_bp, admin_bp, reports_bp, redistribution_bp, procurement_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from app.main.errors import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from app.auth.commands import create_user_command
+    from app.demo.commands import demo_data_command
+
+    app.cli.add_command(demo_data_command)
+    app.cli.add_command(create_user_command)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from app.core.formatting import register_filters
+    from app.core.navigation import register_navigation
+    from app.core.security import register_security_headers
+
+    register_filters(app)
+    register_navigation(app)
+    register_security_headers(app)

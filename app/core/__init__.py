@@ -1,0 +1,1 @@
+"""Shared building blocks: organisations, materials, audit log, access rules, formatting."""

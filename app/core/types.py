@@ -1,0 +1,23 @@
+"""Column helpers shared by every domain's models."""
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+
+def utcnow() -> datetime:
+    """Current time, timezone-aware in UTC (a callable, so defaults are evaluated per row)."""
+    return datetime.now(UTC)
+
+
+def enum_column(enum_class: type[enum.Enum], length: int = 32) -> sa.Enum:
+    """A portable enum column that stores the member's value as text (no native DB enum)."""
+    return sa.Enum(
+        enum_class,
+        native_enum=False,
+        length=length,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )

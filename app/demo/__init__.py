@@ -1,0 +1,1 @@
+"""Demo data: real Swedish municipalities with generated users, care units and reports."""

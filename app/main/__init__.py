@@ -1,0 +1,1 @@
+"""The dashboard, language choice and error pages."""

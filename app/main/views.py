@@ -1,0 +1,39 @@
+"""Dashboard and language choice."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from app.auth.models import Role
+from app.core.access import roles_required
+from app.core.i18n import choose_language
+from app.main.dashboard import dashboard_cards
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+@roles_required(*Role)
+def dashboard() -> str:
+    """The start page: what the logged-in user's roles let them do."""
+    return render_template("main/dashboard.html", cards=dashboard_cards(current_user))
+
+
+@bp.route("/sprak", methods=["POST"])
+def language() -> Response:
+    """Switch the UI language (sv/en) for this session and go back."""
+    if not choose_language(request.form.get("lang", "")):
+        abort(400)
+    target = request.form.get("next", "")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("main.dashboard") if current_user.is_authenticated else url_for(
+            "auth.login")
+    return redirect(target)
+
+
+@bp.route("/hjalp")
+@login_required
+def help_page() -> str:
+    """Definitions and the process, in plain words."""
+    return render_template("main/help.html")

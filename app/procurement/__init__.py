@@ -1,0 +1,1 @@
+"""Joint procurement: supplier offers, pooled orders and delivery splits."""

@@ -1,0 +1,1 @@
+"""Need-based redistribution proposals, logistics-meeting decisions and the ledger."""

@@ -1,0 +1,1 @@
+"""Municipal situation reports (lägesbild) and the county picture."""

@@ -1,0 +1,76 @@
+"""The role decorator and organisation scope: 403 for every role that lacks access."""
+from __future__ import annotations
+
+import pytest
+
+from app.auth.models import Role
+from app.core.access import can_edit_org, can_view_county, can_view_org_detail
+from app.core.models import OrgKind
+from tests.helpers import organisation
+
+ROLE_HOME = {
+    Role.COUNTY_COORDINATOR: ("Länsstyrelsen Västernorrland", OrgKind.COUNTY_BOARD),
+    Role.LOGISTICS_MEMBER: ("Länsstyrelsen Västernorrland", OrgKind.COUNTY_BOARD),
+    Role.MUNICIPAL_REPORTER: ("Sundsvall", OrgKind.MUNICIPALITY),
+    Role.MUNICIPAL_BUYER: ("Sundsvall", OrgKind.MUNICIPALITY),
+    Role.PROCUREMENT_LEAD: ("Region Västernorrland", OrgKind.REGION),
+    Role.VIEWER: ("Socialstyrelsen", OrgKind.NATIONAL_BOARD),
+    Role.ADMIN: ("Socialstyrelsen", OrgKind.NATIONAL_BOARD),
+}
+
+PAGE_ROLES = {
+    "/lagesbild/": {Role.MUNICIPAL_REPORTER, Role.COUNTY_COORDINATOR, Role.LOGISTICS_MEMBER,
+                    Role.VIEWER},
+    "/omfordelning/": {Role.COUNTY_COORDINATOR, Role.LOGISTICS_MEMBER, Role.VIEWER},
+    "/inkop/": {Role.MUNICIPAL_BUYER, Role.PROCUREMENT_LEAD, Role.COUNTY_COORDINATOR},
+    "/admin/anvandare": set(),
+    "/admin/organisationer": set(),
+    "/admin/anvandare/ny": set(),
+}
+
+
+@pytest.mark.parametrize("path", sorted(PAGE_ROLES))
+@pytest.mark.parametrize("role", list(Role), ids=lambda role: role.value)
+def test_permission_matrix(client, logged_in, role: Role, path: str) -> None:
+    org_name, kind = ROLE_HOME[role]
+    logged_in(org_name, role, kind=kind)
+    allowed = role is Role.ADMIN or role in PAGE_ROLES[path]
+    response = client.get(path)
+    assert response.status_code == (200 if allowed else 403), (role, path)
+    if not allowed:
+        html = response.get_data(as_text=True)
+        assert "Åtkomst nekad" in html and '<html lang="sv">' in html
+
+
+def test_403_for_htmx_request_is_a_fragment(client, logged_in) -> None:
+    logged_in("Sundsvall", Role.MUNICIPAL_REPORTER)
+    response = client.get("/admin/anvandare", headers={"HX-Request": "true"})
+    assert response.status_code == 403
+    html = response.get_data(as_text=True)
+    assert "<html" not in html and "Åtkomst nekad" in html
+
+
+def test_municipality_sees_and_edits_only_its_own_detail(make_user) -> None:
+    user = make_user("Timrå", Role.MUNICIPAL_REPORTER)
+    timra, sundsvall = organisation("Timrå"), organisation("Sundsvall")
+    assert can_view_org_detail(user, timra) and can_edit_org(user, timra)
+    assert not can_view_org_detail(user, sundsvall) and not can_edit_org(user, sundsvall)
+    assert can_view_county(user, "22") and not can_view_county(user, "18")
+
+
+def test_county_board_sees_its_county_but_edits_no_municipality(make_user) -> None:
+    user = make_user("Länsstyrelsen Västernorrland", Role.COUNTY_COORDINATOR,
+                     kind=OrgKind.COUNTY_BOARD)
+    assert can_view_org_detail(user, organisation("Sundsvall"))
+    assert not can_view_org_detail(user, organisation("Örebro"))
+    assert not can_edit_org(user, organisation("Sundsvall"))
+    assert can_view_county(user, "22") and not can_view_county(user, "18")
+
+
+def test_national_board_and_admin_see_everything(make_user) -> None:
+    viewer = make_user("Socialstyrelsen", Role.VIEWER, kind=OrgKind.NATIONAL_BOARD)
+    admin = make_user("Socialstyrelsen", Role.ADMIN, kind=OrgKind.NATIONAL_BOARD)
+    for user in (viewer, admin):
+        assert can_view_county(user, "18") and can_view_org_detail(user, organisation("Örebro"))
+    assert can_edit_org(admin, organisation("Örebro")) and not can_edit_org(
+        viewer, organisation("Örebro"))

@@ -1,0 +1,41 @@
+"""Swedish by default, English on request; numbers in the locale's format."""
+from __future__ import annotations
+
+from app.auth.models import Role
+from app.core.formatting import number
+from tests.helpers import page_csrf
+
+
+def test_swedish_is_the_default(client, logged_in) -> None:
+    logged_in("Sundsvall", Role.MUNICIPAL_REPORTER)
+    html = client.get("/").get_data(as_text=True)
+    assert '<html lang="sv">' in html and "Översikt" in html and "Logga ut" in html
+
+
+def test_english_is_selectable_and_stays_for_the_session(client, logged_in) -> None:
+    logged_in("Sundsvall", Role.MUNICIPAL_REPORTER)
+    token = page_csrf(client, "/")
+    response = client.post("/sprak", data={"lang": "en", "next": "/", "csrf_token": token})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    html = client.get("/").get_data(as_text=True)
+    assert '<html lang="en">' in html and "Overview" in html and "Log out" in html
+    assert "Days of supply" in client.get("/hjalp").get_data(as_text=True)
+
+
+def test_unknown_language_is_refused(client) -> None:
+    token = page_csrf(client, "/logga-in")
+    assert client.post("/sprak", data={"lang": "de", "csrf_token": token}).status_code == 400
+
+
+def test_language_switch_does_not_redirect_off_site(client) -> None:
+    token = page_csrf(client, "/logga-in")
+    response = client.post("/sprak", data={"lang": "en", "next": "//evil.example",
+                                           "csrf_token": token})
+    assert response.headers["Location"] == "/logga-in"
+
+
+def test_numbers_use_swedish_separators(app) -> None:
+    with app.test_request_context():
+        assert number(1234567) == "1\xa0234\xa0567"
+        assert number(12.25, 1) in {"12,2", "12,3"}
+        assert number(None) == "–" and number(float("inf")) == "∞"
