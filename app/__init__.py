@@ -85,9 +85,10 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from app.auth.commands import create_user_command
-    from app.demo.commands import demo_data_command
+    from app.demo.commands import demo_data_command, demo_logins_command
 
     app.cli.add_command(demo_data_command)
+    app.cli.add_command(demo_logins_command)
     app.cli.add_command(create_user_command)
 
 

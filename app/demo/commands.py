@@ -31,6 +31,12 @@ def load_demo() -> dict[str, int]:
     return added
 
 
+@click.command("demo-logins")
+def demo_logins_command() -> None:
+    """Print the demo users and their password."""
+    print_logins()
+
+
 @click.command("demo-data")
 @click.option("--quiet", is_flag=True, help="Do not print the demo logins.")
 def demo_data_command(quiet: bool) -> None:

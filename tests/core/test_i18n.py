@@ -39,3 +39,21 @@ def test_numbers_use_swedish_separators(app) -> None:
         assert number(1234567) == "1\xa0234\xa0567"
         assert number(12.25, 1) in {"12,2", "12,3"}
         assert number(None) == "–" and number(float("inf")) == "∞"
+
+
+def test_english_catalogue_is_complete_and_compiled() -> None:
+    """Every UI string has an English translation and the committed .mo matches the .po."""
+    from io import BytesIO
+    from pathlib import Path
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    folder = Path(__file__).resolve().parents[2] / "app/translations/en/LC_MESSAGES"
+    with (folder / "messages.po").open("rb") as handle:
+        catalog = read_po(handle, locale="en")
+    untranslated = [m.id for m in catalog if m.id and not m.string]
+    assert untranslated == []
+    compiled = BytesIO()
+    write_mo(compiled, catalog)
+    assert (folder / "messages.mo").read_bytes() == compiled.getvalue(), "run make translations"
