@@ -1,0 +1,163 @@
+"""Values that go in and out of the allocation engine.
+
+Everything here is a frozen dataclass or a plain function of them: no database rows, no
+Flask. A service converts its rows to :class:`Site` values, calls the engine and stores
+the :class:`Plan` it gets back.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Site:
+    """One material at one municipality.
+
+    ``stock`` is what is in hand (units), ``incoming`` what is ordered but not yet
+    delivered (units), ``daily_use`` the expected use in units per day. Coverage, in days,
+    is (stock + incoming) / daily_use; a site with no daily use needs nothing.
+    """
+
+    code: str
+    stock: int
+    daily_use: float
+    incoming: int = 0
+
+    @property
+    def on_hand_and_incoming(self) -> int:
+        """Units the site will have without any transfer."""
+        return self.stock + self.incoming
+
+    def coverage(self, amount: float | None = None) -> float:
+        """Days of supply for ``amount`` units (default: its own stock + incoming)."""
+        units = self.on_hand_and_incoming if amount is None else amount
+        return math.inf if self.daily_use == 0 else units / self.daily_use
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """A handover of ``quantity`` units from ``giver`` to ``receiver`` (municipality codes)."""
+
+    giver: str
+    receiver: str
+    quantity: int
+    reason: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
+class SiteOutcome:
+    """One site's coverage in days before and after a plan (``inf`` when it uses nothing)."""
+
+    code: str
+    before_days: float
+    after_days: float
+    received: int
+    given: int
+
+
+@dataclass(frozen=True)
+class SolveStats:
+    """How the solver got to a plan, for the curious coordinator and for the benchmark.
+
+    Counts are over all materials solved together. ``shipment_bound`` is a proven lower
+    bound on the number of shipments and ``gap`` = (shipments - bound) / shipments;
+    ``wall_clock_stopped`` tells that the wall-clock safety net, not the deterministic
+    budget, ended the search (the plan is valid but may differ between runs).
+    """
+
+    transfers: int
+    shipments: int
+    shipment_bound: int
+    gap: float
+    greedy_transfers: int
+    greedy_shipments: int
+    solver_status: str
+    wall_time_s: float
+    candidate_pairs: int
+    wall_clock_stopped: bool
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A proposed redistribution of one material.
+
+    ``level_days`` is the days of supply reached by the worst-off municipality (capped at
+    the horizon); ``target_level_days`` the water-filling level the plan aims at;
+    ``status`` is ``"optimal"`` or ``"feasible"`` (the time limit stopped the search with a
+    valid plan).
+    """
+
+    transfers: list[Transfer]
+    level_days: float
+    status: str
+    target_level_days: float = 0.0
+    outcomes: tuple[SiteOutcome, ...] = ()
+    stats: SolveStats | None = None
+
+    @property
+    def quantity_moved(self) -> int:
+        """Total units moved by the plan."""
+        return sum(t.quantity for t in self.transfers)
+
+
+def validate_sites(sites: Sequence[Site]) -> None:
+    """Raise ``ValueError`` for negative stock, incoming or use, or duplicate codes."""
+    seen: set[str] = set()
+    for site in sites:
+        if not isinstance(site, Site):
+            raise ValueError(f"expected Site values, got {type(site).__name__}")
+        if site.code in seen:
+            raise ValueError(f"duplicate site code {site.code!r}")
+        seen.add(site.code)
+        if site.stock < 0 or site.incoming < 0:
+            raise ValueError(f"site {site.code!r}: stock and incoming must be >= 0")
+        if not math.isfinite(site.daily_use) or site.daily_use < 0:
+            raise ValueError(f"site {site.code!r}: daily_use must be a finite number >= 0")
+
+
+def validate_packing(pack_size: int, min_transfer: int, what: str = "") -> None:
+    """Raise ``ValueError`` unless pack_size >= 1 and min_transfer is a positive multiple."""
+    label = f" for {what}" if what else ""
+    if pack_size < 1:
+        raise ValueError(f"pack_size{label} must be at least 1, got {pack_size}")
+    if min_transfer < 1 or min_transfer % pack_size:
+        raise ValueError(
+            f"min_transfer{label} must be a positive multiple of pack_size {pack_size}, "
+            f"got {min_transfer}"
+        )
+
+
+def validate_horizon(horizon_days: float, safety_days: float) -> None:
+    """Raise ``ValueError`` unless 0 <= safety_days and 0 < horizon_days (both finite)."""
+    if not (math.isfinite(horizon_days) and horizon_days > 0):
+        raise ValueError(f"horizon_days must be a positive number, got {horizon_days}")
+    if not (math.isfinite(safety_days) and safety_days >= 0):
+        raise ValueError(f"safety_days must be a number >= 0, got {safety_days}")
+
+
+def site_outcomes(sites: Iterable[Site], transfers: Iterable[Transfer]) -> tuple[SiteOutcome, ...]:
+    """Each site's coverage before and after ``transfers``."""
+    received: dict[str, int] = {}
+    given: dict[str, int] = {}
+    for t in transfers:
+        received[t.receiver] = received.get(t.receiver, 0) + t.quantity
+        given[t.giver] = given.get(t.giver, 0) + t.quantity
+    outcomes = []
+    for site in sites:
+        got, gave = received.get(site.code, 0), given.get(site.code, 0)
+        after = site.on_hand_and_incoming + got - gave
+        outcomes.append(SiteOutcome(site.code, site.coverage(), site.coverage(after), got, gave))
+    return tuple(outcomes)
+
+
+def worst_off_days(outcomes: Iterable[SiteOutcome], horizon_days: float) -> float:
+    """Lowest coverage after the plan, capped at the horizon."""
+    return min((min(o.after_days, horizon_days) for o in outcomes), default=horizon_days)
+
+
+def shipments(plans: Mapping[str, Plan]) -> set[tuple[str, str]]:
+    """Distinct giver -> receiver pairs over all materials' plans."""
+    return {(t.giver, t.receiver) for plan in plans.values() for t in plan.transfers}

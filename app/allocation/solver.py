@@ -1,0 +1,398 @@
+"""CP-SAT model of the handover problem: fewest shortfalls, then shipments, then transfers.
+
+The amounts are already fixed by the level (within a pack for givers); the model only
+decides which giver hands how many packs of which material to which receiver. It is a
+fixed-charge problem: a boolean per giver -> receiver pair (one shipment carries every
+material between them), a boolean per transfer and an integer number of packs per
+transfer. The pair-reusing heuristic's plan is given as a hint, and is kept whenever the
+solver does not return anything better, so a valid plan always comes back.
+
+Runs are reproducible: a fixed seed and CP-SAT's interleaved (deterministic) search, with
+the budget counted in the solver's deterministic time rather than wall-clock seconds.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from app.allocation.levels import Targets
+from app.allocation.model import Transfer
+
+Pair = tuple[str, str]
+
+RANDOM_SEED = 20200316
+# Cost model of a solve in wall-clock seconds on the reference machine (2 cores), used to
+# spend the time limit deterministically; the wall clock is a safety net at WALL_MARGIN.
+SOLVE_OVERHEAD_S = 0.01
+WALL_PER_DETERMINISTIC = {1: 3.0, 2: 2.3}
+BUILD_S_PER_VARIABLE = 4e-5
+WALL_MARGIN = 1.4
+# Rounds up to this many possible transfers are first solved as one model.
+FULL_MODEL_VARIABLES = 3000
+FULL_MODEL_SHARE = 0.5
+NEIGHBOURHOOD_SIZE = 10
+WORKERS = 2
+INTERLEAVE_BATCH = 4
+NEIGHBOURHOOD_DETERMINISTIC_S = 0.03
+
+
+@dataclass(frozen=True)
+class PairsResult:
+    """The solver's plans per material and how far it got."""
+
+    plans: dict[str, list[Transfer]]
+    proven_optimal: bool
+    solver_status: str
+    shipment_bound: int
+    wall_time_s: float
+    candidate_pairs: int
+    wall_clock_stopped: bool
+
+
+def _received(transfers: Iterable[Transfer]) -> dict[str, int]:
+    totals: dict[str, int] = defaultdict(int)
+    for t in transfers:
+        totals[t.receiver] += t.quantity
+    return totals
+
+
+def _given(transfers: Iterable[Transfer]) -> dict[str, int]:
+    totals: dict[str, int] = defaultdict(int)
+    for t in transfers:
+        totals[t.giver] += t.quantity
+    return totals
+
+
+def all_pairs(targets: Mapping[str, Targets]) -> set[Pair]:
+    """Every giver -> receiver pair that could carry at least one material."""
+    return {
+        (giver, receiver)
+        for target in targets.values()
+        for giver in target.give_window
+        for receiver in target.receive
+    }
+
+
+class _PairsModel:
+    """Builds the CP-SAT model and reads plans back from a solved model."""
+
+    def __init__(
+        self,
+        targets: Mapping[str, Targets],
+        start: Mapping[str, list[Transfer]],
+        pairs: set[Pair],
+    ) -> None:
+        self.targets = targets
+        self.model = cp_model.CpModel()
+        self.pair_used: dict[Pair, cp_model.IntVar] = {}
+        self.packs: dict[tuple[str, Pair], cp_model.IntVar] = {}
+        self.transfer_used: dict[tuple[str, Pair], cp_model.IntVar] = {}
+        self.shortfall_terms: list[cp_model.LinearExprT] = []
+        pairs = set(pairs) | {(t.giver, t.receiver) for plan in start.values() for t in plan}
+        for material, target in targets.items():
+            self._add_material(material, target, start.get(material, []), pairs)
+        self._add_objective()
+        self._add_hint(start)
+
+    def _pair(self, pair: Pair) -> cp_model.IntVar:
+        if pair not in self.pair_used:
+            self.pair_used[pair] = self.model.new_bool_var(f"ship[{pair[0]}>{pair[1]}]")
+        return self.pair_used[pair]
+
+    def _add_material(
+        self, material: str, target: Targets, start: list[Transfer], pairs: set[Pair]
+    ) -> None:
+        pack, min_packs = target.pack, target.min_transfer // target.pack
+        received, given = _received(start), _given(start)
+        incoming: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+        outgoing: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+        for giver, (_, giver_high) in target.give_window.items():
+            for receiver, wanted in target.receive.items():
+                if (giver, receiver) not in pairs:
+                    continue
+                most = min(giver_high, wanted) // pack
+                if most < min_packs:
+                    continue
+                key = (material, (giver, receiver))
+                packs = self.model.new_int_var(0, most, f"packs[{material}:{giver}>{receiver}]")
+                used = self.model.new_bool_var(f"moves[{material}:{giver}>{receiver}]")
+                self.model.add(packs >= min_packs * used)
+                self.model.add(packs <= most * used)
+                self.model.add_implication(used, self._pair((giver, receiver)))
+                self.packs[key], self.transfer_used[key] = packs, used
+                incoming[receiver].append(packs)
+                outgoing[giver].append(packs)
+        for receiver, wanted in target.receive.items():
+            lowest = min(wanted, received.get(receiver, 0)) // pack
+            total = sum(incoming[receiver])
+            self.model.add_linear_constraint(total, lowest, wanted // pack)
+            if lowest < wanted // pack:
+                self.shortfall_terms.append(wanted // pack - total)
+        for giver, (low, high) in target.give_window.items():
+            low = min(low, given.get(giver, 0))
+            self.model.add_linear_constraint(sum(outgoing[giver]), low // pack, high // pack)
+
+    def _add_objective(self) -> None:
+        """Lexicographic by weights: packs short, then shipments, then transfers."""
+        transfers = sum(self.transfer_used.values())
+        shipments = sum(self.pair_used.values())
+        self.per_shipment = len(self.transfer_used) + 1
+        objective = self.per_shipment * shipments + transfers
+        if self.shortfall_terms:
+            per_pack_short = self.per_shipment * (len(self.pair_used) + 1)
+            objective += per_pack_short * sum(self.shortfall_terms)
+        self.model.minimize(objective)
+
+    def shipment_bound(self, objective_bound: float) -> int:
+        """Shipments implied by a bound on the objective (0 when shortfalls blur it)."""
+        if self.shortfall_terms:
+            return 0
+        return max(0, math.ceil(objective_bound - 1e-6)) // self.per_shipment
+
+    def _add_hint(self, start: Mapping[str, list[Transfer]]) -> None:
+        hinted: dict[tuple[str, Pair], int] = {}
+        for material, transfers in start.items():
+            for t in transfers:
+                hinted[(material, (t.giver, t.receiver))] = (
+                    t.quantity // self.targets[material].pack
+                )
+        used_pairs = {pair for (_, pair), packs in hinted.items() if packs}
+        for key, var in self.packs.items():
+            self.model.add_hint(var, hinted.get(key, 0))
+            self.model.add_hint(self.transfer_used[key], hinted.get(key, 0) > 0)
+        for pair, var in self.pair_used.items():
+            self.model.add_hint(var, pair in used_pairs)
+
+    def plans(self, solver: cp_model.CpSolver) -> dict[str, list[Transfer]]:
+        plans: dict[str, list[Transfer]] = {material: [] for material in self.targets}
+        for (material, (giver, receiver)), var in sorted(self.packs.items()):
+            packs = solver.value(var)
+            if packs:
+                quantity = packs * self.targets[material].pack
+                plans[material].append(Transfer(giver, receiver, quantity))
+        return plans
+
+
+def _parameters(
+    solver: cp_model.CpSolver, deterministic_s: float, wall_s: float, workers: int
+) -> None:
+    """A fixed seed and a deterministic budget, so every run returns the same plan.
+
+    With more than one worker the search is interleaved: CP-SAT then runs its subsolvers
+    (including its own neighbourhood search) in a fixed order, independent of threads.
+    """
+    params = solver.parameters
+    params.random_seed = RANDOM_SEED
+    params.num_workers = workers
+    params.interleave_search = workers > 1
+    params.interleave_batch_size = INTERLEAVE_BATCH
+    params.max_deterministic_time = max(deterministic_s, 0.0)
+    params.max_time_in_seconds = max(wall_s, 0.01)
+
+
+@dataclass
+class _Budget:
+    """The search budget in reference seconds, counted from deterministic measures.
+
+    Each solve is charged a fixed overhead, its deterministic time scaled to wall-clock
+    seconds on the reference machine, and the variables built; the wall clock itself is
+    only a safety net, so on the reference machine the plan never depends on timing.
+    """
+
+    seconds: float
+    deadline: float
+    used: float = 0.0
+
+    def left(self) -> float:
+        return self.seconds - self.used
+
+    def exhausted(self) -> bool:
+        return self.used >= self.seconds or time.perf_counter() >= self.deadline
+
+    def wall_left(self) -> float:
+        return self.deadline - time.perf_counter()
+
+    def deterministic_limit(self, seconds: float, workers: int) -> float:
+        """The deterministic time a solve may use to cost about ``seconds``."""
+        return max(0.0, seconds - SOLVE_OVERHEAD_S) / WALL_PER_DETERMINISTIC[workers]
+
+    def charge(self, solver: cp_model.CpSolver, variables: int, workers: int) -> None:
+        self.used += (
+            SOLVE_OVERHEAD_S
+            + solver.deterministic_time * WALL_PER_DETERMINISTIC[workers]
+            + BUILD_S_PER_VARIABLE * variables
+        )
+
+
+def _score(plans: Mapping[str, list[Transfer]]) -> tuple[int, int]:
+    """(shipments, transfers) of some plans; smaller is better."""
+    pairs = {(t.giver, t.receiver) for transfers in plans.values() for t in transfers}
+    return len(pairs), sum(len(transfers) for transfers in plans.values())
+
+
+def _solve_full(
+    targets: Mapping[str, Targets],
+    start: Mapping[str, list[Transfer]],
+    pairs: set[Pair],
+    budget: _Budget,
+) -> tuple[dict[str, list[Transfer]], bool, str, int]:
+    """The whole model in one solve: (plans, proven optimal, status name, shipment bound)."""
+    built = _PairsModel(targets, start, pairs)
+    solver = cp_model.CpSolver()
+    _parameters(
+        solver,
+        budget.deterministic_limit(budget.left() * FULL_MODEL_SHARE, WORKERS),
+        budget.wall_left(),
+        WORKERS,
+    )
+    status = solver.solve(built.model)
+    budget.charge(solver, len(built.packs), WORKERS)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return dict(start), False, solver.status_name(status), 0
+    return (
+        built.plans(solver),
+        status == cp_model.OPTIMAL,
+        solver.status_name(status),
+        built.shipment_bound(solver.best_objective_bound),
+    )
+
+
+def _residual(
+    targets: Mapping[str, Targets], plans: Mapping[str, list[Transfer]], chosen: set[str]
+) -> tuple[dict[str, Targets], dict[str, list[Transfer]]]:
+    """The sub-problem among ``chosen`` sites: transfers between them become free again.
+
+    Receivers must get back exactly what those transfers gave them; givers may give within
+    what is left of their window after their transfers to sites outside ``chosen``.
+    """
+    sub_targets, freed = {}, {}
+    for material, target in targets.items():
+        inside = [t for t in plans[material] if t.giver in chosen and t.receiver in chosen]
+        if not inside:
+            continue
+        fixed_out = _given(t for t in plans[material] if t.receiver not in chosen)
+        windows = {}
+        for giver, (low, high) in target.give_window.items():
+            if giver in chosen and high - fixed_out.get(giver, 0) >= target.min_transfer:
+                windows[giver] = (
+                    max(0, low - fixed_out.get(giver, 0)),
+                    high - fixed_out.get(giver, 0),
+                )
+        sub_targets[material] = Targets(
+            target.pack,
+            target.min_transfer,
+            target.level_days,
+            dict(_received(inside)),
+            {},
+            windows,
+        )
+        freed[material] = inside
+    return sub_targets, freed
+
+
+def _neighbourhood(
+    plans: Mapping[str, list[Transfer]], sites: list[str], size: int, rng: random.Random
+) -> set[str]:
+    """Sites linked by the current plan, grown breadth-first from a random site."""
+    links: dict[str, set[str]] = defaultdict(set)
+    for transfers in plans.values():
+        for t in transfers:
+            links[t.giver].add(t.receiver)
+            links[t.receiver].add(t.giver)
+    frontier = [rng.choice(sites)]
+    chosen: set[str] = set()
+    while frontier and len(chosen) < size:
+        site = frontier.pop(0)
+        if site in chosen:
+            continue
+        chosen.add(site)
+        neighbours = sorted(links[site] - chosen)
+        rng.shuffle(neighbours)
+        frontier.extend(neighbours)
+    while len(chosen) < size and len(chosen) < len(sites):
+        chosen.add(rng.choice(sites))
+    return chosen
+
+
+def _improve_locally(
+    targets: Mapping[str, Targets], plans: dict[str, list[Transfer]], budget: _Budget
+) -> dict[str, list[Transfer]]:
+    """Large-neighbourhood search: re-solve the handovers among a few linked sites at a time."""
+    rng = random.Random(RANDOM_SEED)
+    sites = sorted({code for t in targets.values() for code in (*t.give_window, *t.receive)})
+    size = min(len(sites), NEIGHBOURHOOD_SIZE)
+    while not budget.exhausted():
+        size = max(2, min(len(sites), size))
+        chosen = _neighbourhood(plans, sites, size, rng)
+        sub_targets, freed = _residual(targets, plans, chosen)
+        if not freed:
+            budget.used += SOLVE_OVERHEAD_S
+            continue
+        built = _PairsModel(sub_targets, freed, all_pairs(sub_targets))
+        solver = cp_model.CpSolver()
+        _parameters(
+            solver,
+            min(NEIGHBOURHOOD_DETERMINISTIC_S, budget.deterministic_limit(budget.left(), 1)),
+            budget.wall_left(),
+            1,
+        )
+        status = solver.solve(built.model)
+        budget.charge(solver, len(built.packs), 1)
+        # Grow the neighbourhood while the solver settles it easily, shrink it otherwise.
+        size += 1 if status == cp_model.OPTIMAL else -1
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            continue
+        better = built.plans(solver)
+        if _score(better) <= _score(freed):
+            plans = {
+                material: [t for t in transfers if not (t.giver in chosen and t.receiver in chosen)]
+                + better.get(material, [])
+                for material, transfers in plans.items()
+            }
+    return plans
+
+
+def solve_pairs(
+    targets: Mapping[str, Targets],
+    start: Mapping[str, list[Transfer]],
+    *,
+    time_limit_s: float,
+) -> PairsResult:
+    """Improve ``start`` (a valid plan per material) within about ``time_limit_s`` seconds.
+
+    Small rounds are solved as one model, which usually proves the fewest shipments;
+    larger ones, or those the whole model does not settle, are improved a neighbourhood at
+    a time until the budget is spent (status "feasible").
+    """
+    began = time.perf_counter()
+    budget = _Budget(time_limit_s, began + time_limit_s * WALL_MARGIN)
+    pairs = all_pairs(targets)
+    plans, optimal, status, bound = dict(start), False, "LOCAL_SEARCH", 0
+    variables = sum(len(t.give_window) * len(t.receive) for t in targets.values())
+    if variables <= FULL_MODEL_VARIABLES:
+        plans, optimal, status, bound = _solve_full(targets, start, pairs, budget)
+    if not optimal:
+        plans = _improve_locally(targets, plans, budget)
+    return PairsResult(
+        plans=plans,
+        proven_optimal=optimal,
+        solver_status=status,
+        shipment_bound=max(bound, simple_shipment_bound(targets)),
+        wall_time_s=time.perf_counter() - began,
+        candidate_pairs=len(pairs),
+        wall_clock_stopped=budget.wall_left() <= 0,
+    )
+
+
+def simple_shipment_bound(targets: Mapping[str, Targets]) -> int:
+    """Every receiver needs a shipment in, every giver that must give one out."""
+    receivers = {code for t in targets.values() for code in t.receive}
+    givers = {code for t in targets.values() for code, (low, _) in t.give_window.items() if low > 0}
+    return max(len(receivers), len(givers))
