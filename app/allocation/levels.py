@@ -147,10 +147,62 @@ def material_targets(
     }
     by_code = {s.code: s for s in sites}
     givers = [by_code[code] for code in capacity]
+    receive = _spend_leftover(
+        sites, receive, givers, capacity, horizon_days, pack_size, min_transfer
+    )
     give, window = giver_shares(
         givers, capacity, sum(receive.values()), horizon_days, safety_days, pack_size, min_transfer
     )
     return Targets(pack_size, min_transfer, level, receive, give, window)
+
+
+def _spend_leftover(
+    sites: Sequence[Site],
+    receive: dict[str, int],
+    givers: Sequence[Site],
+    capacity: dict[str, int],
+    horizon_days: float,
+    pack: int,
+    min_transfer: int,
+) -> dict[str, int]:
+    """Give the packs the level leaves over to the lowest sites, one pack at a time.
+
+    Rounding to packs leaves some spare units unused; a pack more for the worst-off is
+    fairer as long as it stays within its horizon and every giver keeps at least as many
+    days as that receiver will have.
+    """
+    receive = dict(receive)
+    leftover = sum(capacity.values()) - sum(receive.values())
+    candidates = [s for s in sites if s.daily_use > 0 and s.code not in capacity]
+    while True:
+        best = None
+        for site in candidates:
+            got = receive.get(site.code, 0)
+            step = pack if got else min_transfer
+            room = horizon_days * site.daily_use - site.on_hand_and_incoming - got
+            if step <= leftover and step <= room + _EPS:
+                key = (site.coverage(site.on_hand_and_incoming + got), site.code)
+                if best is None or key < best[0]:
+                    best = (key, site, step)
+        if best is None:
+            return receive
+        _, site, step = best
+        got = receive.get(site.code, 0)
+        lifted_to = site.coverage(site.on_hand_and_incoming + got + step)
+        total = sum(receive.values()) + step
+        if _lowest_giver_days(givers, capacity, total) < lifted_to - _EPS:
+            return receive
+        receive[site.code] = got + step
+        leftover -= step
+
+
+def _lowest_giver_days(givers: Sequence[Site], capacity: dict[str, int], total: int) -> float:
+    """Days of supply of the worst-off giver when givers share ``total`` from the top."""
+    shares = _top_down_shares(givers, capacity, total)
+    return min(
+        (g.coverage(g.on_hand_and_incoming - shares[g.code]) for g in givers if g.daily_use > 0),
+        default=float("inf"),
+    )
 
 
 def _top_down_shares(

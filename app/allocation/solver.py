@@ -323,8 +323,12 @@ def _neighbourhood(
 
 def _improve_locally(
     targets: Mapping[str, Targets], plans: dict[str, list[Transfer]], budget: _Budget
-) -> dict[str, list[Transfer]]:
-    """Large-neighbourhood search: re-solve the handovers among a few linked sites at a time."""
+) -> tuple[dict[str, list[Transfer]], bool]:
+    """Large-neighbourhood search: re-solve the handovers among a few linked sites at a time.
+
+    Returns the plans and whether they are proven best (a neighbourhood that spans every
+    site was solved to optimality while no receiver was short of its target).
+    """
     rng = random.Random(RANDOM_SEED)
     sites = sorted({code for t in targets.values() for code in (*t.give_window, *t.receive)})
     size = min(len(sites), NEIGHBOURHOOD_SIZE)
@@ -356,7 +360,18 @@ def _improve_locally(
                 + better.get(material, [])
                 for material, transfers in plans.items()
             }
-    return plans
+        if (
+            status == cp_model.OPTIMAL
+            and len(chosen) == len(sites)
+            and _nobody_short(targets, plans)
+        ):
+            return plans, True
+    return plans, False
+
+
+def _nobody_short(targets: Mapping[str, Targets], plans: Mapping[str, list[Transfer]]) -> bool:
+    """True when every receiver gets its full target amount."""
+    return all(_received(plans[m]) == target.receive for m, target in targets.items())
 
 
 def solve_pairs(
@@ -379,7 +394,7 @@ def solve_pairs(
     if variables <= FULL_MODEL_VARIABLES:
         plans, optimal, status, bound = _solve_full(targets, start, pairs, budget)
     if not optimal:
-        plans = _improve_locally(targets, plans, budget)
+        plans, optimal = _improve_locally(targets, plans, budget)
     return PairsResult(
         plans=plans,
         proven_optimal=optimal,

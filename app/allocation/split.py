@@ -12,13 +12,13 @@ import heapq
 import math
 from collections.abc import Mapping, Sequence
 
-from app.allocation.levels import whole_packs
 from app.allocation.model import Site, validate_sites
 
 EQUAL_DAYS = "equal_days"
 PROPORTIONAL_TO_NEED = "proportional_to_need"
 PRINCIPLES = (EQUAL_DAYS, PROPORTIONAL_TO_NEED)
 _BISECTION_STEPS = 200
+_EPS = 1e-9
 
 
 def split_delivery(
@@ -32,10 +32,11 @@ def split_delivery(
 ) -> dict[str, int]:
     """Split a delivery of ``quantity`` units into whole packs of ``pack_size`` units.
 
-    "Equal days of supply" (leximin, the default): packs go one by one to the
-    municipality that currently has the fewest days of supply (stock + incoming + what it
-    got so far, divided by its daily use), so that after the split the days of supply are
-    as equal as the packs allow and the worst-off is as well off as possible. Nobody gets
+    "Equal days of supply" (leximin / water-filling, the default): packs go one by one to
+    the municipality that currently has the fewest days of supply (stock + incoming + what
+    it got so far, divided by its daily use; ties go to the smallest code), so that after
+    the split the days of supply are as equal as the packs allow and the worst-off is as
+    well off as possible. Nobody gets
     more than its ``caps`` entry (units; e.g. its remaining commitment in a pooled order).
     Everything is allocated unless every site is at its cap. A site that uses nothing gets
     something only when every other site is capped.
@@ -97,33 +98,40 @@ def _equal_days(
     return result
 
 
-def _packs_below(site: Site, level: float, cap: float, pack: int) -> int:
-    """Packs that bring ``site`` up to at most ``level`` days, within its cap."""
-    return int(
-        min(cap, whole_packs(level * site.daily_use - site.on_hand_and_incoming, pack) // pack)
-    )
+def _packs_below(site: Site, days: float, cap: float, pack: int) -> int:
+    """Packs the site gets while its coverage is strictly below ``days`` (within its cap)."""
+    slots = math.ceil((days * site.daily_use - site.on_hand_and_incoming) / pack - _EPS)
+    return int(min(cap, max(0, slots)))
 
 
 def _lift_lowest(
     packs: int, users: Sequence[Site], caps: Mapping[str, float], pack: int
 ) -> dict[str, int]:
-    """Water-fill to a common level, then hand out the last packs one by one."""
+    """Packs one by one to the site with the fewest days of supply (ties: smallest code).
+
+    Served coverages only grow, so the one-by-one order is the same as serving every
+    (site, pack) slot by the coverage the site has when it gets that pack. Bisection finds
+    the threshold below which all slots fit; a heap hands out the few remaining packs.
+    """
     if not users:
         return {}
-    low, high = (
-        0.0,
-        max(s.coverage() for s in users) + packs * pack / min(s.daily_use for s in users),
-    )
+    most_days = max(s.coverage() for s in users) + packs * pack / min(s.daily_use for s in users)
+    low, high = 0.0, most_days
     for _ in range(_BISECTION_STEPS):
         middle = (low + high) / 2
         if middle <= low or middle >= high:
             break
         given = sum(_packs_below(s, middle, caps[s.code], pack) for s in users)
         low, high = (middle, high) if given <= packs else (low, middle)
-    result = {s.code: _packs_below(s, low, caps[s.code], pack) for s in users}
+    # Slots just below the threshold are left to the heap, which breaks ties exactly.
+    below = low - _EPS * (1 + low)
+    result = {s.code: _packs_below(s, below, caps[s.code], pack) for s in users}
     left = packs - sum(result.values())
-    queue = [(s.coverage(s.on_hand_and_incoming + result[s.code] * pack), s.code, s) for s in users]
-    queue = [entry for entry in queue if result[entry[1]] < caps[entry[1]]]
+    queue = [
+        (s.coverage(s.on_hand_and_incoming + result[s.code] * pack), s.code, s)
+        for s in users
+        if result[s.code] < caps[s.code]
+    ]
     heapq.heapify(queue)
     while left > 0 and queue:
         _, code, site = heapq.heappop(queue)
