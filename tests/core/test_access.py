@@ -35,7 +35,7 @@ def test_permission_matrix(client, logged_in, role: Role, path: str) -> None:
     org_name, kind = ROLE_HOME[role]
     logged_in(org_name, role, kind=kind)
     allowed = role is Role.ADMIN or role in PAGE_ROLES[path]
-    response = client.get(path)
+    response = client.get(path, follow_redirects=True)
     assert response.status_code == (200 if allowed else 403), (role, path)
     if not allowed:
         html = response.get_data(as_text=True)

@@ -38,3 +38,12 @@
     if (target) { event.preventDefault(); window.print(); }
   });
 })();
+
+/* Field error lists are updated out of band after a line is saved; keep each input's
+   aria-invalid in step with its list so assistive technology reports the state. */
+document.addEventListener("htmx:afterSettle", function () {
+  document.querySelectorAll("[data-errors-for]").forEach(function (list) {
+    var input = document.getElementById(list.getAttribute("data-errors-for"));
+    if (input) { input.setAttribute("aria-invalid", list.children.length ? "true" : "false"); }
+  });
+});

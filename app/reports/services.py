@@ -1,0 +1,242 @@
+"""Report workflows: start a period, save lines, submit, correct, settings (the view commits)."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext
+
+from app.auth.models import User
+from app.core import audit
+from app.core.models import CareUnit, Material, Organisation
+from app.extensions import db
+from app.reports.models import (
+    Breakdown,
+    CountySettings,
+    Report,
+    ReportLine,
+    ReportRevision,
+    RevisionStatus,
+)
+from app.reports.periods import Period, period_containing, today
+
+OWN, PRIVATE = "own", "private"
+LINE_FIELDS = ("stock", "consumption", "incoming", "incoming_date", "support_quantity",
+               "support_justification")
+LATEST_DELIVERY_DAYS = 90
+
+
+class ReportLocked(Exception):
+    """The revision is submitted; changes need a correction (new revision)."""
+
+
+@dataclass(frozen=True)
+class Section:
+    """Where a line's figures come from: a care unit, or the municipality's own/private total."""
+
+    key: str
+    label: str
+    private: bool
+    care_unit_id: int | None = None
+
+
+def county_settings(county_code: str) -> CountySettings:
+    """The county's settings, created with the defaults on first use."""
+    settings = db.session.get(CountySettings, county_code)
+    if settings is None:
+        settings = CountySettings(county_code=county_code)
+        db.session.add(settings)
+        db.session.flush()
+    return settings
+
+
+def settings_snapshot(settings: CountySettings) -> dict[str, object]:
+    return {name: getattr(settings, name) for name in (
+        "frequency", "horizon_days", "red_below_days", "yellow_below_days", "scenario_multiplier")}
+
+
+def update_settings(settings: CountySettings, values: Mapping[str, Any]) -> None:
+    """Change a county's settings; audited."""
+    before = settings_snapshot(settings)
+    for name, value in values.items():
+        setattr(settings, name, value)
+    db.session.flush()
+    audit.record("county_settings.update", "county_settings", settings.county_code,
+                 before=before, after=settings_snapshot(settings))
+
+
+def current_period(org: Organisation) -> Period:
+    return period_containing(today(), county_settings(org.county_code).frequency)
+
+
+def delivery_window(period: Period) -> tuple[date, date]:
+    """Expected delivery dates accepted on a line of ``period``."""
+    return period.start, period.end + timedelta(days=LATEST_DELIVERY_DAYS)
+
+
+def sections_for(org: Organisation, breakdown: Breakdown) -> list[Section]:
+    """The sections a report of ``org`` has: two totals, or one per active care unit."""
+    if breakdown is Breakdown.MUNICIPALITY:
+        return [Section(OWN, gettext("Egen verksamhet"), private=False),
+                Section(PRIVATE, gettext("Privata utförare (samlat)"), private=True)]
+    units = db.session.scalars(
+        sa.select(CareUnit).where(CareUnit.organisation_id == org.id, CareUnit.active)
+        .order_by(CareUnit.ownership, CareUnit.name))
+    return [Section(f"unit-{unit.id}", unit.name, unit.is_private, unit.id) for unit in units]
+
+
+def materials() -> list[Material]:
+    return list(db.session.scalars(sa.select(Material).order_by(Material.sort_order)))
+
+
+def find_report(org: Organisation, period: Period) -> Report | None:
+    return db.session.scalar(sa.select(Report).where(
+        Report.organisation_id == org.id, Report.period_start == period.start))
+
+
+def previous_report(org: Organisation, before: date) -> Report | None:
+    """The latest submitted report of ``org`` for a period starting before ``before``."""
+    return db.session.scalar(
+        sa.select(Report).where(Report.organisation_id == org.id, Report.period_start < before,
+                                Report.submitted_revision_id.is_not(None))
+        .order_by(Report.period_start.desc()).limit(1))
+
+
+def _carried_forward(line: ReportLine, new_period: Period) -> ReportLine:
+    """A draft line for the next period: stock minus consumption, plus deliveries due by then."""
+    arrived = line.incoming if line.incoming_date and line.incoming_date < new_period.start else 0
+    still_expected = line.incoming if line.incoming_date and not arrived else 0
+    return ReportLine(
+        material_id=line.material_id, section=line.section, care_unit_id=line.care_unit_id,
+        private=line.private, stock=max(0, line.stock - line.consumption + arrived),
+        consumption=line.consumption, incoming=still_expected,
+        incoming_date=line.incoming_date if still_expected else None,
+    )
+
+
+def start_report(org: Organisation, period: Period, user: User | None) -> Report:
+    """Open the report of ``org`` for ``period``, pre-filled from the previous one."""
+    previous = previous_report(org, period.start)
+    report = Report(organisation=org, period_start=period.start, period_end=period.end,
+                    deadline=period.deadline.astimezone(UTC),
+                    breakdown=previous.breakdown if previous else Breakdown.MUNICIPALITY)
+    revision = ReportRevision(number=1, created_by=user)
+    if previous is not None:
+        revision.lines = [_carried_forward(line, period)
+                          for line in previous.submitted_revision.lines]
+    report.revisions.append(revision)
+    db.session.add(report)
+    db.session.flush()
+    audit.record("report.start", "report", report.id, organisation_id=org.id, after={
+        "period_start": period.start, "period_end": period.end,
+        "prefilled_from": previous.id if previous else None, "lines": len(revision.lines)})
+    return report
+
+
+def draft_of(report: Report) -> ReportRevision | None:
+    latest = report.latest_revision
+    return latest if latest.is_draft else None
+
+
+def line_snapshot(line: ReportLine | None) -> dict[str, object] | None:
+    return None if line is None else {name: getattr(line, name) for name in LINE_FIELDS}
+
+
+def save_line(report: Report, section: Section, material: Material,
+              values: Mapping[str, Any]) -> ReportLine:
+    """Create or update one line of the report's draft; raises :class:`ReportLocked`."""
+    revision = draft_of(report)
+    if revision is None:
+        raise ReportLocked
+    line = next((candidate for candidate in revision.lines if candidate.section == section.key
+                 and candidate.material_id == material.id), None)
+    before = line_snapshot(line)
+    if line is None:
+        line = ReportLine(material_id=material.id, section=section.key,
+                          care_unit_id=section.care_unit_id, private=section.private)
+        revision.lines.append(line)
+    for name in LINE_FIELDS:
+        setattr(line, name, values.get(name))
+    line.incoming = line.incoming or 0
+    line.support_quantity = line.support_quantity or 0
+    line.support_justification = (line.support_justification or "").strip() or None
+    if not line.incoming:
+        line.incoming_date = None
+    db.session.flush()
+    audit.record("report_line.save", "report_line", line.id,
+                 organisation_id=report.organisation_id, before=before,
+                 after=line_snapshot(line) | {"section": section.key, "material": material.code,
+                                              "revision": revision.number})
+    return line
+
+
+def change_breakdown(report: Report, breakdown: Breakdown) -> bool:
+    """Switch between municipality totals and care units; refused once lines hold figures."""
+    revision = draft_of(report)
+    if revision is None:
+        raise ReportLocked
+    if breakdown is report.breakdown:
+        return True
+    if any(line.stock or line.consumption or line.incoming or line.support_quantity
+           for line in revision.lines):
+        return False
+    before = {"breakdown": report.breakdown}
+    revision.lines.clear()
+    report.breakdown = breakdown
+    db.session.flush()
+    audit.record("report.breakdown", "report", report.id, organisation_id=report.organisation_id,
+                 before=before, after={"breakdown": breakdown})
+    return True
+
+
+def submit(report: Report, user: User, now: datetime | None = None) -> ReportRevision:
+    """Lock the draft revision; marks it late after the deadline. Raises ReportLocked."""
+    revision = draft_of(report)
+    if revision is None:
+        raise ReportLocked
+    now = now or datetime.now(UTC)
+    revision.status = RevisionStatus.SUBMITTED
+    revision.submitted_at = now
+    revision.submitted_by = user
+    revision.late = now > _aware(report.deadline)
+    report.submitted_revision = revision
+    db.session.flush()
+    audit.record("report.submit", "report", report.id, organisation_id=report.organisation_id,
+                 after={"revision": revision.number, "late": revision.late,
+                        "lines": len(revision.lines)})
+    return revision
+
+
+def open_correction(report: Report, user: User, note: str | None = None) -> ReportRevision:
+    """Start a new draft revision copied from the last submitted one."""
+    if draft_of(report) is not None:
+        return report.latest_revision
+    source = report.latest_revision
+    revision = ReportRevision(number=source.number + 1, created_by=user, note=note)
+    revision.lines = [ReportLine(**{name: getattr(line, name) for name in LINE_FIELDS},
+                                 material_id=line.material_id, section=line.section,
+                                 care_unit_id=line.care_unit_id, private=line.private)
+                      for line in source.lines]
+    report.revisions.append(revision)
+    db.session.flush()
+    audit.record("report.correct", "report", report.id, organisation_id=report.organisation_id,
+                 after={"revision": revision.number, "copied_from": source.number})
+    return revision
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite returns naive datetimes; they are stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def reports_of(org: Organisation, limit: int = 20) -> list[Report]:
+    return list(db.session.scalars(
+        sa.select(Report).where(Report.organisation_id == org.id)
+        .order_by(Report.period_start.desc()).limit(limit)))
+
+
+def lines_by_key(lines: Iterable[ReportLine]) -> dict[tuple[str, int], ReportLine]:
+    return {(line.section, line.material_id): line for line in lines}

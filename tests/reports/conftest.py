@@ -1,0 +1,48 @@
+"""Fixtures for the report pages: a logged-in reporter and a started report."""
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from app.auth.models import Role
+from app.core.models import Material
+from app.extensions import db
+from app.reports.models import Report
+from tests.helpers import organisation, page_csrf
+
+
+def material_code(index: int = 0) -> str:
+    return db.session.scalars(sa.select(Material.code).order_by(Material.sort_order)).all()[index]
+
+
+def start_report(client, org_name: str) -> Report:  # noqa: ANN001
+    """Start the current period's report through the UI and return it."""
+    org = organisation(org_name)
+    token = page_csrf(client, f"/lagesbild/kommun/{org.id}/")
+    response = client.post(f"/lagesbild/kommun/{org.id}/starta", data={"csrf_token": token})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    report_id = int(re.search(r"/rapport/(\d+)", response.headers["Location"]).group(1))
+    return db.session.get(Report, report_id)
+
+
+def line_data(section: str, code: str, **values: object) -> dict[str, str]:
+    """Form data of one line, the way the htmx row posts it."""
+    defaults = {"stock": "1000", "consumption": "700", "incoming": "", "incoming_date": "",
+                "support_quantity": "", "support_justification": ""}
+    defaults.update({key: str(value) for key, value in values.items()})
+    return {f"{section}-{code}-{key}": value for key, value in defaults.items()}
+
+
+def save_line(client, report: Report, section: str, code: str, **values: object):  # noqa: ANN001, ANN201
+    token = page_csrf(client, f"/lagesbild/rapport/{report.id}")
+    return client.post(
+        f"/lagesbild/rapport/{report.id}/rad/{section}/{code}",
+        data=line_data(section, code, **values),
+        headers={"HX-Request": "true", "X-CSRFToken": token})
+
+
+@pytest.fixture
+def reporter(logged_in):  # noqa: ANN001, ANN201
+    return logged_in("Sundsvall", Role.MUNICIPAL_REPORTER)
