@@ -8,7 +8,7 @@ the :class:`Plan` it gets back.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 
@@ -161,3 +161,29 @@ def worst_off_days(outcomes: Iterable[SiteOutcome], horizon_days: float) -> floa
 def shipments(plans: Mapping[str, Plan]) -> set[tuple[str, str]]:
     """Distinct giver -> receiver pairs over all materials' plans."""
     return {(t.giver, t.receiver) for plan in plans.values() for t in plan.transfers}
+
+
+EARTH_RADIUS_KM = 6371.0
+
+
+def trip_km(locations: Mapping[str, tuple[float, float]]) -> Callable[[str, str], int]:
+    """A function giving the great-circle distance in whole km between two site codes.
+
+    ``locations`` maps codes to (latitude, longitude) in degrees; a code without a
+    location counts as 0 km away, so it never wins or loses a tie. Raises ``ValueError``
+    for coordinates that are not finite latitudes and longitudes.
+    """
+    for code, (lat, lon) in locations.items():
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):  # also False for NaN
+            raise ValueError(f"location of {code!r} is not a (latitude, longitude) in degrees")
+
+    def distance(first: str, second: str) -> int:
+        if first not in locations or second not in locations:
+            return 0
+        (lat1, lon1), (lat2, lon2) = locations[first], locations[second]
+        phi1, phi2 = math.radians(lat1), math.radians(lat2)
+        dphi, dlam = phi2 - phi1, math.radians(lon2 - lon1)
+        h = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlam / 2) ** 2
+        return round(2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h)))
+
+    return distance

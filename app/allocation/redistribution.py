@@ -22,12 +22,13 @@ from app.allocation.model import (
     SolveStats,
     Transfer,
     site_outcomes,
+    trip_km,
     validate_horizon,
     validate_packing,
     validate_sites,
     worst_off_days,
 )
-from app.allocation.solver import PairsResult, solve_pairs
+from app.allocation.solver import Distance, PairsResult, solve_pairs
 
 Pair = tuple[str, str]
 
@@ -40,6 +41,7 @@ def redistribute(
     min_transfer: int = 1,
     pack_size: int = 1,
     time_limit_s: float = 2.0,
+    locations: Mapping[str, tuple[float, float]] | None = None,
 ) -> Plan:
     """Propose who gives how much of one material to whom.
 
@@ -50,8 +52,11 @@ def redistribute(
     that protects the givers: a giver gives only from stock in hand (not from deliveries
     still on their way), never ends below the level it lifts others to, and never below
     ``safety_days`` of its own use. Amounts are whole packs of ``pack_size`` units, so a
-    receiver may end up to one pack below the level, never above it. Among the plans that
-    reach the level, the one with the fewest handovers wins, then the least quantity moved.
+    receiver may end up to one pack below the level (a pack the rounding leaves over goes
+    to the worst-off when the givers can spare it). A municipality that uses none of the
+    material needs nothing: it may give, never receive. Among the plans that
+    reach the level, the one with the fewest handovers wins, then the least quantity moved,
+    then (when ``locations`` maps codes to (latitude, longitude)) the shortest trips.
 
     Units: stock, incoming and quantities in units; daily use in units per day; days in
     days; ``time_limit_s`` in seconds. Returns a :class:`Plan` with ``status`` "optimal"
@@ -67,6 +72,7 @@ def redistribute(
         min_transfer=min_transfer,
         pack_size=pack_size,
         time_limit_s=time_limit_s,
+        locations=locations,
     )
     return plans[""]
 
@@ -79,6 +85,7 @@ def redistribute_all(
     min_transfer: Mapping[str, int] | int = 1,
     pack_size: Mapping[str, int] | int = 1,
     time_limit_s: float = 2.0,
+    locations: Mapping[str, tuple[float, float]] | None = None,
 ) -> dict[str, Plan]:
     """Propose the redistribution of every material of a round at once.
 
@@ -102,7 +109,8 @@ def redistribute_all(
     targets = _all_targets(materials, horizon_days, safety_days, min_transfer, pack_size)
     greedy = {material: greedy_plan(target) for material, target in targets.items()}
     start = _better_start(pair_reusing_plan(targets), greedy)
-    result = _solve(targets, start, time_limit_s)
+    distance = trip_km(locations) if locations else None
+    result = _solve(targets, start, time_limit_s, distance)
     return _plans(materials, targets, horizon_days, result, greedy)
 
 
@@ -161,12 +169,15 @@ def _better_start(
 
 
 def _solve(
-    targets: Mapping[str, Targets], start: dict[str, list[Transfer]], time_limit_s: float
+    targets: Mapping[str, Targets],
+    start: dict[str, list[Transfer]],
+    time_limit_s: float,
+    distance: Distance | None,
 ) -> PairsResult:
     """Run the solver unless there is nothing to decide; keep the start if it is better."""
     if not any(t.receive for t in targets.values()):
         return PairsResult(start, True, "NOTHING_TO_MOVE", 0, 0.0, 0, False)
-    result = solve_pairs(targets, start, time_limit_s=time_limit_s)
+    result = solve_pairs(targets, start, time_limit_s=time_limit_s, distance=distance)
     if _score(targets, start) < _score(targets, result.plans):
         return replace(result, plans=start, proven_optimal=False)
     return result

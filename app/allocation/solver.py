@@ -27,7 +27,7 @@ import math
 import random
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -36,6 +36,7 @@ from app.allocation.levels import Targets
 from app.allocation.model import Transfer
 
 Pair = tuple[str, str]
+Distance = Callable[[str, str], int]
 
 RANDOM_SEED = 20200316
 # Cost model of a solve in wall-clock seconds on the reference machine (2 cores), used to
@@ -101,8 +102,10 @@ class _PairsModel:
         targets: Mapping[str, Targets],
         start: Mapping[str, list[Transfer]],
         pairs: set[Pair],
+        distance: Distance | None = None,
     ) -> None:
         self.targets = targets
+        self.distance = distance
         self.model = cp_model.CpModel()
         self.pair_used: dict[Pair, cp_model.IntVar] = {}
         self.packs: dict[tuple[str, Pair], cp_model.IntVar] = {}
@@ -153,11 +156,14 @@ class _PairsModel:
             self.model.add_linear_constraint(sum(outgoing[giver]), low // pack, high // pack)
 
     def _add_objective(self) -> None:
-        """Lexicographic by weights: packs short, then shipments, then transfers."""
+        """Lexicographic by weights: packs short, shipments, transfers, then trip length."""
         transfers = sum(self.transfer_used.values())
         shipments = sum(self.pair_used.values())
-        self.per_shipment = len(self.transfer_used) + 1
-        objective = self.per_shipment * shipments + transfers
+        trips = {pair: self.distance(*pair) for pair in self.pair_used} if self.distance else {}
+        per_transfer = sum(trips.values()) + 1
+        self.per_shipment = per_transfer * (len(self.transfer_used) + 1)
+        objective = self.per_shipment * shipments + per_transfer * transfers
+        objective += sum(km * self.pair_used[pair] for pair, km in trips.items())
         if self.shortfall_terms:
             per_pack_short = self.per_shipment * (len(self.pair_used) + 1)
             objective += per_pack_short * sum(self.shortfall_terms)
@@ -244,10 +250,11 @@ class _Budget:
         )
 
 
-def _score(plans: Mapping[str, list[Transfer]]) -> tuple[int, int]:
-    """(shipments, transfers) of some plans; smaller is better."""
+def _score(plans: Mapping[str, list[Transfer]], distance: Distance | None) -> tuple[int, int, int]:
+    """(shipments, transfers, trip length) of some plans; smaller is better."""
     pairs = {(t.giver, t.receiver) for transfers in plans.values() for t in transfers}
-    return len(pairs), sum(len(transfers) for transfers in plans.values())
+    trips = sum(distance(*pair) for pair in pairs) if distance else 0
+    return len(pairs), sum(len(transfers) for transfers in plans.values()), trips
 
 
 def _solve_full(
@@ -255,9 +262,10 @@ def _solve_full(
     start: Mapping[str, list[Transfer]],
     pairs: set[Pair],
     budget: _Budget,
+    distance: Distance | None,
 ) -> tuple[dict[str, list[Transfer]], bool, str, int]:
     """The whole model in one solve: (plans, proven optimal, status name, shipment bound)."""
-    built = _PairsModel(targets, start, pairs)
+    built = _PairsModel(targets, start, pairs, distance)
     solver = cp_model.CpSolver()
     _parameters(
         solver,
@@ -335,7 +343,10 @@ def _neighbourhood(
 
 
 def _improve_locally(
-    targets: Mapping[str, Targets], plans: dict[str, list[Transfer]], budget: _Budget
+    targets: Mapping[str, Targets],
+    plans: dict[str, list[Transfer]],
+    budget: _Budget,
+    distance: Distance | None,
 ) -> tuple[dict[str, list[Transfer]], bool]:
     """Large-neighbourhood search: re-solve the handovers among a few linked sites at a time.
 
@@ -352,7 +363,7 @@ def _improve_locally(
         if not freed:
             budget.used += SOLVE_OVERHEAD_S
             continue
-        built = _PairsModel(sub_targets, freed, all_pairs(sub_targets))
+        built = _PairsModel(sub_targets, freed, all_pairs(sub_targets), distance)
         solver = cp_model.CpSolver()
         _parameters(
             solver,
@@ -367,7 +378,7 @@ def _improve_locally(
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             continue
         better = built.plans(solver)
-        if _score(better) <= _score(freed):
+        if _score(better, distance) <= _score(freed, distance):
             plans = {
                 material: [t for t in transfers if not (t.giver in chosen and t.receiver in chosen)]
                 + better.get(material, [])
@@ -392,8 +403,11 @@ def solve_pairs(
     start: Mapping[str, list[Transfer]],
     *,
     time_limit_s: float,
+    distance: Distance | None = None,
 ) -> PairsResult:
     """Improve ``start`` (a valid plan per material) within about ``time_limit_s`` seconds.
+
+    ``distance(giver, receiver)``, in whole km, breaks ties between equally good plans.
 
     Small rounds are solved as one model, which usually proves the fewest shipments;
     larger ones, or those the whole model does not settle, are improved a neighbourhood at
@@ -405,9 +419,9 @@ def solve_pairs(
     plans, optimal, status, bound = dict(start), False, "LOCAL_SEARCH", 0
     variables = sum(len(t.give_window) * len(t.receive) for t in targets.values())
     if variables <= FULL_MODEL_VARIABLES:
-        plans, optimal, status, bound = _solve_full(targets, start, pairs, budget)
+        plans, optimal, status, bound = _solve_full(targets, start, pairs, budget, distance)
     if not optimal:
-        plans, optimal = _improve_locally(targets, plans, budget)
+        plans, optimal = _improve_locally(targets, plans, budget, distance)
     return PairsResult(
         plans=plans,
         proven_optimal=optimal,

@@ -397,3 +397,25 @@ def test_larger_round_stays_valid_when_the_time_limit_stops_the_search() -> None
     stats = plans["m0"].stats
     assert stats is not None and stats.shipments <= stats.greedy_shipments
     assert not math.isnan(stats.gap)
+
+
+def test_locations_make_the_shorter_trips_win() -> None:
+    # Two givers and two receivers of the same size: two transfers either way; the
+    # northern giver should serve the northern receiver.
+    sites = [Site("GN", 20, 1.0), Site("GS", 20, 1.0), Site("RN", 0, 1.0), Site("RS", 0, 1.0)]
+    north, south = (65.6, 22.1), (55.6, 13.0)
+    crossed = {"GN": north, "RS": north, "GS": south, "RN": south}
+    straight = {"GN": north, "RN": north, "GS": south, "RS": south}
+    assert moves(redistribute(sites, horizon_days=10, locations=straight)) == [
+        ("GN", "RN", 10),
+        ("GS", "RS", 10),
+    ]
+    assert moves(redistribute(sites, horizon_days=10, locations=crossed)) == [
+        ("GN", "RS", 10),
+        ("GS", "RN", 10),
+    ]
+
+
+def test_invalid_location_raises_value_error() -> None:
+    with pytest.raises(ValueError, match="latitude"):
+        redistribute([Site("A", 1, 1.0)], horizon_days=10, locations={"A": (95.0, 10.0)})
