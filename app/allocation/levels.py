@@ -12,7 +12,7 @@ best-supplied give first, so that they too end as even as possible.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from app.allocation.model import Site
@@ -81,19 +81,18 @@ def _reachable_continuous(sites: Sequence[Site], level: float, safety_days: floa
     return supply >= sum(need_units(s, level) for s in sites)
 
 
-def _highest(reachable, horizon_days: float) -> float:
-    """Bisection for the highest level in [0, horizon] that ``reachable`` accepts."""
-    if reachable(horizon_days):
-        return horizon_days
-    low, high = 0.0, horizon_days
+def highest_accepted(accepts: Callable[[float], bool], low: float, high: float) -> float:
+    """The highest value in [low, high] that ``accepts`` (true up to a point, then false).
+
+    Bisection down to float resolution; ``low`` is assumed accepted.
+    """
+    if accepts(high):
+        return high
     for _ in range(_BISECTION_STEPS):
         middle = (low + high) / 2
         if middle <= low or middle >= high:
             break
-        if reachable(middle):
-            low = middle
-        else:
-            high = middle
+        low, high = (middle, high) if accepts(middle) else (low, middle)
     return low
 
 
@@ -106,8 +105,9 @@ def water_level(
     min_transfer: int = 1,
 ) -> float:
     """The water-filling level in days, counting whole packs and minimum transfers."""
-    return _highest(
+    return highest_accepted(
         lambda level: _reachable(sites, level, safety_days, pack_size, min_transfer),
+        0.0,
         horizon_days,
     )
 
@@ -116,7 +116,9 @@ def continuous_level(
     sites: Sequence[Site], *, horizon_days: float, safety_days: float = 0.0
 ) -> float:
     """The water-filling level in days if any fraction of a unit could be moved."""
-    return _highest(lambda level: _reachable_continuous(sites, level, safety_days), horizon_days)
+    return highest_accepted(
+        lambda level: _reachable_continuous(sites, level, safety_days), 0.0, horizon_days
+    )
 
 
 def material_targets(
@@ -222,16 +224,12 @@ def _top_down_shares(
         excess = giver.on_hand_and_incoming - level * giver.daily_use
         return min(float(capacity[giver.code]), max(0.0, excess))
 
-    low, high = 0.0, max(g.coverage() for g in givers if g.daily_use > 0)
-    for _ in range(_BISECTION_STEPS):
-        middle = (low + high) / 2
-        if middle <= low or middle >= high:
-            break
-        if sum(given_at(middle, g) for g in givers) >= total:
-            low = middle
-        else:
-            high = middle
-    return {g.code: given_at(low, g) for g in givers}
+    level = highest_accepted(
+        lambda days: sum(given_at(days, g) for g in givers) >= total,
+        0.0,
+        max(g.coverage() for g in givers if g.daily_use > 0),
+    )
+    return {g.code: given_at(level, g) for g in givers}
 
 
 def _round_to_packs(

@@ -158,11 +158,6 @@ def worst_off_days(outcomes: Iterable[SiteOutcome], horizon_days: float) -> floa
     return min((min(o.after_days, horizon_days) for o in outcomes), default=horizon_days)
 
 
-def shipments(plans: Mapping[str, Plan]) -> set[tuple[str, str]]:
-    """Distinct giver -> receiver pairs over all materials' plans."""
-    return {(t.giver, t.receiver) for plan in plans.values() for t in plan.transfers}
-
-
 EARTH_RADIUS_KM = 6371.0
 
 

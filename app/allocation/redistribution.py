@@ -30,8 +30,6 @@ from app.allocation.model import (
 )
 from app.allocation.solver import Distance, PairsResult, solve_pairs
 
-Pair = tuple[str, str]
-
 
 def redistribute(
     sites: Sequence[Site],

@@ -12,12 +12,12 @@ import heapq
 import math
 from collections.abc import Mapping, Sequence
 
+from app.allocation.levels import highest_accepted
 from app.allocation.model import Site, validate_sites
 
 EQUAL_DAYS = "equal_days"
 PROPORTIONAL_TO_NEED = "proportional_to_need"
 PRINCIPLES = (EQUAL_DAYS, PROPORTIONAL_TO_NEED)
-_BISECTION_STEPS = 200
 _EPS = 1e-9
 
 
@@ -116,13 +116,11 @@ def _lift_lowest(
     if not users:
         return {}
     most_days = max(s.coverage() for s in users) + packs * pack / min(s.daily_use for s in users)
-    low, high = 0.0, most_days
-    for _ in range(_BISECTION_STEPS):
-        middle = (low + high) / 2
-        if middle <= low or middle >= high:
-            break
-        given = sum(_packs_below(s, middle, caps[s.code], pack) for s in users)
-        low, high = (middle, high) if given <= packs else (low, middle)
+    low = highest_accepted(
+        lambda days: sum(_packs_below(s, days, caps[s.code], pack) for s in users) <= packs,
+        0.0,
+        most_days,
+    )
     # Slots just below the threshold are left to the heap, which breaks ties exactly.
     below = low - _EPS * (1 + low)
     result = {s.code: _packs_below(s, below, caps[s.code], pack) for s in users}

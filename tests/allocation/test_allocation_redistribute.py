@@ -15,7 +15,7 @@ from app.allocation.levels import continuous_level
 TOLERANCE = 1e-6
 FAST = 0.5  # seconds: the property tests use small instances and a short time limit
 PROPERTY_SETTINGS = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 
 
@@ -256,7 +256,7 @@ def test_redistribute_all_names_the_material_in_errors() -> None:
 
 
 @st.composite
-def rounds(draw: st.DrawFn, max_sites: int = 6) -> dict:
+def rounds(draw: st.DrawFn, max_sites: int = 8) -> dict:
     """A random round of one material: sites, horizon, safety, pack and minimum transfer."""
     count = draw(st.integers(1, max_sites))
     sites = [
@@ -327,7 +327,7 @@ def test_redistribute_is_deterministic(case: dict) -> None:
 @st.composite
 def multi_rounds(draw: st.DrawFn) -> dict:
     """Two or three materials over the same municipalities."""
-    count = draw(st.integers(2, 5))
+    count = draw(st.integers(2, 7))
     materials = {}
     packs = {}
     for name in ("masks", "gloves", "gowns")[: draw(st.integers(2, 3))]:
@@ -336,32 +336,37 @@ def multi_rounds(draw: st.DrawFn) -> dict:
             for i in range(count)
         ]
         packs[name] = draw(st.sampled_from([1, 5]))
+    minimum = {name: pack * draw(st.sampled_from([1, 1, 2])) for name, pack in packs.items()}
     return {
         "materials": materials,
         "pack_size": packs,
+        "min_transfer": minimum,
         "horizon_days": draw(st.sampled_from([10.0, 30.0])),
         "safety_days": draw(st.sampled_from([0.0, 3.0])),
     }
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(multi_rounds())
 def test_redistribute_all_obeys_every_rule_and_saves_shipments(case: dict) -> None:
     common = {"horizon_days": case["horizon_days"], "safety_days": case["safety_days"]}
     plans = redistribute_all(
         case["materials"],
         pack_size=case["pack_size"],
-        min_transfer=case["pack_size"],
+        min_transfer=case["min_transfer"],
         time_limit_s=FAST,
         **common,
     )
     assert set(plans) == set(case["materials"])
     for name, sites in case["materials"].items():
-        pack = case["pack_size"][name]
-        alone = redistribute(sites, pack_size=pack, min_transfer=pack, time_limit_s=FAST, **common)
-        assert_valid(sites, plans[name], pack_size=pack, min_transfer=pack, **common)
-        assert_within_one_pack(sites, plans[name], pack)
+        pack, minimum = case["pack_size"][name], case["min_transfer"][name]
+        options = {"pack_size": pack, "min_transfer": minimum, **common}
+        alone = redistribute(sites, time_limit_s=FAST, **options)
+        assert_valid(sites, plans[name], **options)
+        if minimum == pack:
+            assert_within_one_pack(sites, plans[name], pack)
         assert plans[name].target_level_days == alone.target_level_days
+        assert plans[name].quantity_moved == sum(t.quantity for t in plans[name].transfers)
     stats = plans["masks"].stats
     assert stats is not None
     assert stats.shipment_bound <= stats.shipments <= stats.greedy_shipments
