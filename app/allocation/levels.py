@@ -4,9 +4,15 @@ The level comes first and is computed exactly (no solver): it is the highest num
 days of supply, at most the horizon, that the county can give everyone who is below it,
 counting only whole packs that givers can spare without ending below that level (or below
 their safety floor, or below what they have on order). Each receiver is then lifted to
-the level, rounded down to whole packs, so nobody ends more than one pack below it and
-nobody is lifted above it. The givers share the work from the top down: the
-best-supplied give first, so that they too end as even as possible.
+the level, rounded down to whole packs, so nobody ends more than one pack below it; packs
+the rounding leaves over go one at a time to the worst-off while every giver keeps at
+least as many days as that receiver will have. The givers share the work from the top
+down: the best-supplied give first (those above the horizon freely, since days beyond the
+horizon count as the horizon), so that they too end as even as possible.
+
+With a minimum transfer above one pack, needs and spare amounts smaller than the minimum
+are left out; the solver may then fall short of a target by less than one minimum
+transfer, and minimises that shortfall first.
 """
 
 from __future__ import annotations

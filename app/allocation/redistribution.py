@@ -28,7 +28,7 @@ from app.allocation.model import (
     validate_sites,
     worst_off_days,
 )
-from app.allocation.solver import Distance, PairsResult, solve_pairs
+from app.allocation.solver import Distance, PairsResult, solve_pairs, within_transfer_bound
 
 
 def redistribute(
@@ -176,7 +176,9 @@ def _solve(
     if not any(t.receive for t in targets.values()):
         return PairsResult(start, True, "NOTHING_TO_MOVE", 0, 0.0, 0, False)
     result = solve_pairs(targets, start, time_limit_s=time_limit_s, distance=distance)
-    if _score(targets, start) < _score(targets, result.plans):
+    if not within_transfer_bound(result.plans) or _score(targets, start) < _score(
+        targets, result.plans
+    ):
         return replace(result, plans=start, proven_optimal=False)
     return result
 

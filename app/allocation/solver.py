@@ -154,6 +154,26 @@ class _PairsModel:
         for giver, (low, high) in target.give_window.items():
             low = min(low, given.get(giver, 0))
             self.model.add_linear_constraint(sum(outgoing[giver]), low // pack, high // pack)
+        self._limit_transfers(material)
+
+    def _limit_transfers(self, material: str) -> None:
+        """At most (sites involved - 1) transfers: the issue's bound, which minimum
+        transfers above one pack could otherwise break with a cycle of handovers."""
+        moves = {pair: used for (m, pair), used in self.transfer_used.items() if m == material}
+        if not moves:
+            return
+        touching: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+        for (giver, receiver), used in moves.items():
+            touching[giver].append(used)
+            touching[receiver].append(used)
+        involved = []
+        for site, uses in touching.items():
+            site_involved = self.model.new_bool_var(f"involved[{material}:{site}]")
+            self.model.add_max_equality(site_involved, uses)
+            involved.append(site_involved)
+        anything = self.model.new_bool_var(f"moves-any[{material}]")
+        self.model.add_max_equality(anything, list(moves.values()))
+        self.model.add(sum(moves.values()) <= sum(involved) - anything)
 
     def _add_objective(self) -> None:
         """Lexicographic by weights: packs short, shipments, transfers, then trip length."""
@@ -379,11 +399,13 @@ def _improve_locally(
             continue
         better = built.plans(solver)
         if _score(better, distance) <= _score(freed, distance):
-            plans = {
+            candidate = {
                 material: [t for t in transfers if not (t.giver in chosen and t.receiver in chosen)]
                 + better.get(material, [])
                 for material, transfers in plans.items()
             }
+            if within_transfer_bound(candidate):
+                plans = candidate
         if (
             status == cp_model.OPTIMAL
             and len(chosen) == len(sites)
@@ -391,6 +413,15 @@ def _improve_locally(
         ):
             return plans, True
     return plans, False
+
+
+def within_transfer_bound(plans: Mapping[str, list[Transfer]]) -> bool:
+    """True when no material has more transfers than the sites it involves, minus one."""
+    for transfers in plans.values():
+        involved = {code for t in transfers for code in (t.giver, t.receiver)}
+        if transfers and len(transfers) > len(involved) - 1:
+            return False
+    return True
 
 
 def _nobody_short(targets: Mapping[str, Targets], plans: Mapping[str, list[Transfer]]) -> bool:
@@ -434,7 +465,12 @@ def solve_pairs(
 
 
 def simple_shipment_bound(targets: Mapping[str, Targets]) -> int:
-    """Every receiver needs a shipment in, every giver that must give one out."""
-    receivers = {code for t in targets.values() for code in t.receive}
-    givers = {code for t in targets.values() for code, (low, _) in t.give_window.items() if low > 0}
+    """Every receiver needs a shipment in, every giver that must give one out.
+
+    Only materials moved in single packs count: with a larger minimum transfer a receiver
+    may be left short, so it need not get a shipment at all.
+    """
+    exact = [t for t in targets.values() if t.min_transfer == t.pack]
+    receivers = {code for t in exact for code in t.receive}
+    givers = {code for t in exact for code, (low, _) in t.give_window.items() if low > 0}
     return max(len(receivers), len(givers))
