@@ -170,3 +170,12 @@ def test_history_uses_previous_periods_for_daily_use(client, coordinator) -> Non
     html = client.get("/lagesbild/lan/22/").get_data(as_text=True)
     # Daily use over both weeks: 1400 / 14 = 100 → 700 / 100 = 7,0 days (yellow at 7)
     assert '<span class="level level--yellow">7,0<' in html
+
+
+def test_county_picture_renders_in_english(client, coordinator) -> None:
+    submitted_report("Kramfors", stock=350, consumption=700)
+    token = page_csrf(client, "/lagesbild/lan/22/")
+    client.post("/sprak", data={"lang": "en", "next": "/", "csrf_token": token})
+    html = client.get("/lagesbild/lan/22/").get_data(as_text=True)
+    assert "Days of supply per municipality and material" in html
+    assert "Surgical/medical face mask" in html and "County total" in html
