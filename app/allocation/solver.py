@@ -28,7 +28,7 @@ import random
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
@@ -154,11 +154,15 @@ class _PairsModel:
         for giver, (low, high) in target.give_window.items():
             low = min(low, given.get(giver, 0))
             self.model.add_linear_constraint(sum(outgoing[giver]), low // pack, high // pack)
-        self._limit_transfers(material)
+        if target.min_transfer > pack:
+            self._limit_transfers(material)
 
     def _limit_transfers(self, material: str) -> None:
-        """At most (sites involved - 1) transfers: the issue's bound, which minimum
-        transfers above one pack could otherwise break with a cycle of handovers."""
+        """At most (sites involved - 1) transfers, for minimum transfers above one pack.
+
+        With single-pack minimums a cycle of handovers can always be cancelled afterwards
+        (:func:`cancel_cycles`); with larger minimums it cannot, so the model forbids it.
+        """
         moves = {pair: used for (m, pair), used in self.transfer_used.items() if m == material}
         if not moves:
             return
@@ -216,7 +220,73 @@ class _PairsModel:
             if packs:
                 quantity = packs * self.targets[material].pack
                 plans[material].append(Transfer(giver, receiver, quantity))
+        for material, target in self.targets.items():
+            if target.min_transfer == target.pack:
+                plans[material] = cancel_cycles(plans[material], target.pack)
         return plans
+
+
+def _find_cycle(transfers: list[Transfer]) -> list[int] | None:
+    """Indexes of transfers forming a cycle (alternately giver and receiver), if any."""
+    links: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for index, t in enumerate(transfers):
+        links[t.giver].append((t.receiver, index))
+        links[t.receiver].append((t.giver, index))
+    seen: dict[str, tuple[str | None, int | None]] = {}
+    for root in sorted(links):
+        if root in seen:
+            continue
+        seen[root] = (None, None)
+        stack = [root]
+        while stack:
+            site = stack.pop()
+            for neighbour, index in links[site]:
+                if index == seen[site][1]:
+                    continue
+                if neighbour in seen:
+                    return _cycle_edges(seen, site, neighbour, index)
+                seen[neighbour] = (site, index)
+                stack.append(neighbour)
+    return None
+
+
+def _cycle_edges(
+    seen: dict[str, tuple[str | None, int | None]], first: str, second: str, closing: int
+) -> list[int]:
+    """The edges of the cycle closed by ``closing`` between two sites of one search tree."""
+
+    def path_to_root(site: str) -> list[tuple[str, int | None]]:
+        path = [(site, seen[site][1])]
+        while seen[site][0] is not None:
+            site = seen[site][0]
+            path.append((site, seen[site][1]))
+        return path
+
+    up_first, up_second = path_to_root(first), path_to_root(second)
+    common = {site for site, _ in up_first} & {site for site, _ in up_second}
+    edges_first = [edge for site, edge in up_first if site not in common]
+    edges_second = [edge for site, edge in up_second if site not in common]
+    around = edges_first + list(reversed(edges_second)) + [closing]
+    return [edge for edge in around if edge is not None]
+
+
+def cancel_cycles(transfers: list[Transfer], pack: int) -> list[Transfer]:
+    """Remove cycles of handovers by shifting packs around them.
+
+    Going round a cycle, every other transfer grows and the others shrink by the same
+    amount, so every site's total stays the same; the smallest shrinking transfer drops
+    out. The result is a forest: at most (sites involved - 1) transfers, on no new pairs.
+    """
+    transfers = list(transfers)
+    while (cycle := _find_cycle(transfers)) is not None:
+        shrinking, growing = cycle[0::2], cycle[1::2]
+        shift = min(transfers[i].quantity for i in shrinking)
+        for index in shrinking:
+            transfers[index] = replace(transfers[index], quantity=transfers[index].quantity - shift)
+        for index in growing:
+            transfers[index] = replace(transfers[index], quantity=transfers[index].quantity + shift)
+        transfers = [t for t in transfers if t.quantity > 0]
+    return transfers
 
 
 def _parameters(
@@ -400,8 +470,11 @@ def _improve_locally(
         better = built.plans(solver)
         if _score(better, distance) <= _score(freed, distance):
             candidate = {
-                material: [t for t in transfers if not (t.giver in chosen and t.receiver in chosen)]
-                + better.get(material, [])
+                material: _forest(
+                    targets[material],
+                    [t for t in transfers if not (t.giver in chosen and t.receiver in chosen)]
+                    + better.get(material, []),
+                )
                 for material, transfers in plans.items()
             }
             if within_transfer_bound(candidate):
@@ -413,6 +486,13 @@ def _improve_locally(
         ):
             return plans, True
     return plans, False
+
+
+def _forest(target: Targets, transfers: list[Transfer]) -> list[Transfer]:
+    """The transfers without cycles where single-pack minimums allow cancelling them."""
+    return (
+        cancel_cycles(transfers, target.pack) if target.min_transfer == target.pack else transfers
+    )
 
 
 def within_transfer_bound(plans: Mapping[str, list[Transfer]]) -> bool:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from app.allocation import Plan, Site, Transfer, redistribute, redistribute_all
 from app.allocation.levels import continuous_level
+from app.allocation.solver import cancel_cycles
 
 TOLERANCE = 1e-6
 FAST = 0.5  # seconds: the property tests use small instances and a short time limit
@@ -24,7 +25,7 @@ def moves(plan: Plan) -> list[tuple[str, str, int]]:
 
 
 def final_units(sites: list[Site], transfers: list[Transfer]) -> dict[str, int]:
-    final = {s.code: s.stock + s.incoming for s in sites}
+    final: dict[str, int] = defaultdict(int, {s.code: s.stock + s.incoming for s in sites})
     for t in transfers:
         final[t.giver] -= t.quantity
         final[t.receiver] += t.quantity
@@ -427,3 +428,35 @@ def test_locations_make_the_shorter_trips_win() -> None:
 def test_invalid_location_raises_value_error() -> None:
     with pytest.raises(ValueError, match="latitude"):
         redistribute([Site("A", 1, 1.0)], horizon_days=10, locations={"A": (95.0, 10.0)})
+
+
+def test_cancel_cycles_keeps_totals_and_leaves_a_forest() -> None:
+    cycle = [
+        Transfer("G1", "R1", 5),
+        Transfer("G2", "R1", 3),
+        Transfer("G2", "R2", 4),
+        Transfer("G1", "R2", 2),
+    ]
+    forest = cancel_cycles(cycle, 1)
+    assert len(forest) == 3
+    assert final_units([], forest) == final_units([], cycle)
+    assert {(t.giver, t.receiver) for t in forest} <= {(t.giver, t.receiver) for t in cycle}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(
+        st.tuples(st.sampled_from(["G1", "G2", "G3"]), st.sampled_from(["R1", "R2", "R3"])),
+        st.integers(1, 6),
+        min_size=1,
+    ),
+    st.sampled_from([1, 5]),
+)
+def test_cancel_cycles_on_random_handovers(amounts: dict, pack: int) -> None:
+    transfers = [Transfer(g, r, packs * pack) for (g, r), packs in sorted(amounts.items())]
+    forest = cancel_cycles(transfers, pack)
+    involved = {code for t in forest for code in (t.giver, t.receiver)}
+    assert len(forest) <= len(involved) - 1
+    assert final_units([], forest) == final_units([], transfers)
+    assert all(t.quantity > 0 and t.quantity % pack == 0 for t in forest)
+    assert {(t.giver, t.receiver) for t in forest} <= set(amounts)
