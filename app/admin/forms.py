@@ -64,7 +64,7 @@ class UserForm(FlaskForm):
     active = BooleanField(_l("Aktiv"), default=True)
     password = PasswordField(
         _l("Lösenord"),
-        validators=[Length(min=MIN_PASSWORD_LENGTH, max=200,
+        validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=200,
                            message=_l("Lösenordet ska vara minst 10 tecken."))],
         render_kw={"autocomplete": "new-password"},
     )

@@ -8,7 +8,7 @@ from flask_babel import gettext
 from wtforms.fields.choices import SelectChoice
 
 from app.core import audit
-from app.core.models import County, Organisation, OrgKind
+from app.core.models import CareUnit, CareUnitType, County, Organisation, OrgKind, Ownership
 from app.extensions import db
 
 ORG_FIELDS = ("kind", "name", "county_code", "scb_code", "org_number", "population")
@@ -51,3 +51,42 @@ def save_organisation(org: Organisation | None, data: Mapping[str, object]) -> O
                  "organisation", org.id, before=before, after=org_snapshot(org),
                  organisation_id=org.id)
     return org
+
+
+CARE_UNIT_FIELDS = ("name", "unit_type", "ownership", "provider_name", "active")
+
+
+def care_unit_snapshot(unit: CareUnit) -> dict[str, object]:
+    return {name: getattr(unit, name) for name in CARE_UNIT_FIELDS}
+
+
+def care_unit_name_taken(org: Organisation, name: str, unit: CareUnit | None) -> bool:
+    query = sa.select(CareUnit.id).where(CareUnit.organisation_id == org.id,
+                                         CareUnit.name == name.strip())
+    if unit is not None:
+        query = query.where(CareUnit.id != unit.id)
+    return db.session.scalar(query) is not None
+
+
+def save_care_unit(org: Organisation, unit: CareUnit | None,
+                   data: Mapping[str, object]) -> CareUnit:
+    """Create (``unit`` None) or update one of ``org``'s care units; audited."""
+    before = care_unit_snapshot(unit) if unit is not None else None
+    if unit is None:
+        unit = CareUnit(organisation=org)
+        db.session.add(unit)
+    unit.name = str(data["name"]).strip()
+    unit.unit_type = CareUnitType(data["unit_type"])
+    unit.ownership = Ownership(data["ownership"])
+    unit.provider_name = (str(data.get("provider_name") or "").strip() or None
+                          if unit.ownership is Ownership.PRIVATE else None)
+    unit.active = bool(data.get("active"))
+    db.session.flush()
+    audit.record("care_unit.create" if before is None else "care_unit.update", "care_unit",
+                 unit.id, before=before, after=care_unit_snapshot(unit), organisation_id=org.id)
+    return unit
+
+
+def care_units_of(org: Organisation) -> list[CareUnit]:
+    return list(db.session.scalars(sa.select(CareUnit).where(CareUnit.organisation_id == org.id)
+                                   .order_by(CareUnit.ownership, CareUnit.name)))

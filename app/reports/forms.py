@@ -7,11 +7,20 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateField, DecimalField, IntegerField, SelectField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.reports.models import Frequency
+from app.core.models import CareUnitType, Ownership
+from app.reports.periods import Frequency
 
 MAX_QUANTITY = 10_000_000
 WHITESPACE = re.compile(r"[\s\u00a0\u202f]")
@@ -130,3 +139,32 @@ class ImportForm(FlaskForm):
         FileRequired(_l("Välj en fil.")),
         FileAllowed(["xlsx", "csv"], _l("Filen måste vara .xlsx eller .csv.")),
     ])
+
+
+UNIT_TYPE_CHOICES = [
+    SelectChoice(CareUnitType.RESIDENTIAL_CARE.value, _l("Särskilt boende")),
+    SelectChoice(CareUnitType.HOME_CARE.value, _l("Hemtjänst")),
+    SelectChoice(CareUnitType.HOME_HEALTH_CARE.value, _l("Hemsjukvård")),
+    SelectChoice(CareUnitType.DISABILITY_SUPPORT.value, _l("LSS")),
+    SelectChoice(CareUnitType.OTHER.value, _l("Annan")),
+]
+UNIT_TYPE_LABELS = {CareUnitType(choice.value): choice.label for choice in UNIT_TYPE_CHOICES}
+
+
+class CareUnitForm(FlaskForm):
+    """A care unit (verksamhet) of the municipality, municipal or private."""
+
+    name = StringField(_l("Namn"), validators=[
+        InputRequired(_l("Ange namn.")), Length(max=120, message=_l("Högst 120 tecken."))])
+    unit_type = SelectField(_l("Typ av verksamhet"), choices=UNIT_TYPE_CHOICES)
+    ownership = SelectField(_l("Utförare"), choices=[
+        SelectChoice(Ownership.MUNICIPAL.value, _l("Kommunal")),
+        SelectChoice(Ownership.PRIVATE.value, _l("Privat")),
+    ])
+    provider_name = StringField(_l("Privat utförare (företagets namn)"), validators=[
+        Length(max=120, message=_l("Högst 120 tecken."))])
+    active = BooleanField(_l("Aktiv (ingår i rapporten)"), default=True)
+
+    def validate_provider_name(self, field: StringField) -> None:
+        if self.ownership.data == Ownership.PRIVATE.value and not (field.data or "").strip():
+            raise ValidationError(_l("Ange vilket företag som driver verksamheten."))

@@ -28,10 +28,17 @@ from app.core.access import (
     roles_required,
 )
 from app.core.htmx import render_page_or_fragment
-from app.core.models import County, Material, Organisation, OrgKind
+from app.core.models import CareUnit, County, Material, Organisation, OrgKind
+from app.core.services import care_unit_name_taken, care_units_of, save_care_unit
 from app.extensions import db
 from app.reports import exchange, services
-from app.reports.forms import ImportForm, LineForm, SettingsForm
+from app.reports.forms import (
+    UNIT_TYPE_LABELS,
+    CareUnitForm,
+    ImportForm,
+    LineForm,
+    SettingsForm,
+)
 from app.reports.graphics import county_graphics
 from app.reports.models import Breakdown, Report, ReportImport
 from app.reports.periods import Frequency, Period, parse_period_start, period_containing, today
@@ -252,6 +259,45 @@ def correct(report_id: int) -> Response:
     flash(_("Revision %(number)s är öppen för rättelse. Skicka in den när du är klar.",
             number=revision.number), "info")
     return redirect(url_for("reports.report", report_id=report.id))
+
+
+# --- Care units ----------------------------------------------------------------------------
+
+def _care_unit_page(org: Organisation, unit: CareUnit | None) -> Response | tuple[str, int]:
+    form = CareUnitForm(obj=unit, unit_type=unit.unit_type.value if unit else None,
+                        ownership=unit.ownership.value if unit else None)
+    if form.validate_on_submit():
+        if care_unit_name_taken(org, form.name.data, unit):
+            form.name.errors.append(_("Det finns redan en verksamhet med det namnet."))
+        else:
+            save_care_unit(org, unit, form.data)
+            db.session.commit()
+            flash(_("Verksamheten är sparad."), "success")
+            return redirect(url_for("reports.care_units", org_id=org.id))
+    status = 422 if form.errors else 200
+    return render_template("reports/care_units.html", org=org, form=form, unit=unit,
+                           units=care_units_of(org), type_labels=UNIT_TYPE_LABELS), status
+
+
+@bp.route("/kommun/<int:org_id>/verksamheter", methods=["GET", "POST"])
+@roles_required(*REPORTERS)
+def care_units(org_id: int) -> Response | tuple[str, int]:
+    """The municipality's care units: list them and add one."""
+    org = _municipality_or_404(org_id)
+    require_edit(org)
+    return _care_unit_page(org, None)
+
+
+@bp.route("/kommun/<int:org_id>/verksamheter/<int:unit_id>", methods=["GET", "POST"])
+@roles_required(*REPORTERS)
+def edit_care_unit(org_id: int, unit_id: int) -> Response | tuple[str, int]:
+    """Change a care unit, or take it out of the reports (inactive)."""
+    org = _municipality_or_404(org_id)
+    require_edit(org)
+    unit = db.get_or_404(CareUnit, unit_id)
+    if unit.organisation_id != org.id:
+        abort(404)
+    return _care_unit_page(org, unit)
 
 
 # --- Files: template, export, import ---------------------------------------------------------
