@@ -45,9 +45,10 @@ SOLVE_OVERHEAD_S = 0.02
 WALL_PER_DETERMINISTIC = {1: 6.0, 2: 2.3}
 BUILD_S_PER_VARIABLE = 4e-5
 WALL_MARGIN = 1.45
-# Rounds up to this many possible transfers are first solved as one model.
+# Rounds up to this many possible transfers are first solved as one model, with this
+# share of the budget; the local search gets the rest.
 FULL_MODEL_VARIABLES = 1000
-FULL_MODEL_SHARE = 0.5
+FULL_MODEL_SHARE = 0.3
 WORKERS = 2
 INTERLEAVE_BATCH = 4
 # Neighbourhoods start at this many sites and grow (up to the maximum) while the solver
