@@ -223,7 +223,7 @@ class _PairsModel:
                 plans[material].append(Transfer(giver, receiver, quantity))
         for material, target in self.targets.items():
             if target.min_transfer == target.pack:
-                plans[material] = cancel_cycles(plans[material], target.pack)
+                plans[material] = cancel_cycles(plans[material])
         return plans
 
 
@@ -271,7 +271,7 @@ def _cycle_edges(
     return [edge for edge in around if edge is not None]
 
 
-def cancel_cycles(transfers: list[Transfer], pack: int) -> list[Transfer]:
+def cancel_cycles(transfers: list[Transfer]) -> list[Transfer]:
     """Remove cycles of handovers by shifting packs around them.
 
     Going round a cycle, every other transfer grows and the others shrink by the same
@@ -491,9 +491,7 @@ def _improve_locally(
 
 def _forest(target: Targets, transfers: list[Transfer]) -> list[Transfer]:
     """The transfers without cycles where single-pack minimums allow cancelling them."""
-    return (
-        cancel_cycles(transfers, target.pack) if target.min_transfer == target.pack else transfers
-    )
+    return cancel_cycles(transfers) if target.min_transfer == target.pack else transfers
 
 
 def within_transfer_bound(plans: Mapping[str, list[Transfer]]) -> bool:

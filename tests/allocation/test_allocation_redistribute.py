@@ -437,7 +437,7 @@ def test_cancel_cycles_keeps_totals_and_leaves_a_forest() -> None:
         Transfer("G2", "R2", 4),
         Transfer("G1", "R2", 2),
     ]
-    forest = cancel_cycles(cycle, 1)
+    forest = cancel_cycles(cycle)
     assert len(forest) == 3
     assert final_units([], forest) == final_units([], cycle)
     assert {(t.giver, t.receiver) for t in forest} <= {(t.giver, t.receiver) for t in cycle}
@@ -454,7 +454,7 @@ def test_cancel_cycles_keeps_totals_and_leaves_a_forest() -> None:
 )
 def test_cancel_cycles_on_random_handovers(amounts: dict, pack: int) -> None:
     transfers = [Transfer(g, r, packs * pack) for (g, r), packs in sorted(amounts.items())]
-    forest = cancel_cycles(transfers, pack)
+    forest = cancel_cycles(transfers)
     involved = {code for t in forest for code in (t.giver, t.receiver)}
     assert len(forest) <= len(involved) - 1
     assert final_units([], forest) == final_units([], transfers)
