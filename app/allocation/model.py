@@ -104,7 +104,8 @@ class Plan:
 
 
 def validate_sites(sites: Sequence[Site]) -> None:
-    """Raise ``ValueError`` for negative stock, incoming or use, or duplicate codes."""
+    """Raise ``ValueError`` for stock or incoming that is not a whole number >= 0, a
+    negative or non-finite daily use, or duplicate codes."""
     seen: set[str] = set()
     for site in sites:
         if not isinstance(site, Site):
@@ -112,6 +113,8 @@ def validate_sites(sites: Sequence[Site]) -> None:
         if site.code in seen:
             raise ValueError(f"duplicate site code {site.code!r}")
         seen.add(site.code)
+        if not (isinstance(site.stock, int) and isinstance(site.incoming, int)):
+            raise ValueError(f"site {site.code!r}: stock and incoming must be whole units")
         if site.stock < 0 or site.incoming < 0:
             raise ValueError(f"site {site.code!r}: stock and incoming must be >= 0")
         if not math.isfinite(site.daily_use) or site.daily_use < 0:

@@ -231,6 +231,8 @@ def test_per_material_options_in_redistribute_all() -> None:
         ([Site("A", -1, 1.0)], {}, "stock"),
         ([Site("A", 1, -1.0)], {}, "daily_use"),
         ([Site("A", 1, 1.0, incoming=-2)], {}, "incoming"),
+        ([Site("A", 1.5, 1.0)], {}, "whole units"),  # type: ignore[arg-type]
+        ([Site("A", 1, float("nan"))], {}, "daily_use"),
         ([Site("A", 1, 1.0), Site("A", 2, 1.0)], {}, "duplicate"),
         ([Site("A", 1, 1.0)], {"pack_size": 0}, "pack_size"),
         ([Site("A", 1, 1.0)], {"pack_size": 5, "min_transfer": 7}, "multiple"),
