@@ -94,7 +94,9 @@ def redistribute_all(
     giver -> receiver pair, and it carries every material between those two
     municipalities. ``min_transfer`` and ``pack_size`` are given per material code or as
     one number for all. Givers may give up to one pack more or less than their exact fair
-    share when that lets one shipment carry more.
+    share when that lets one shipment carry more. ``locations`` (code -> (latitude,
+    longitude) in degrees) makes the shorter trips win among equally good plans;
+    ``time_limit_s`` (seconds) bounds the joint search, which is reproducible.
 
     Returns one :class:`Plan` per material (same keys as ``materials``); every plan's
     ``stats`` describe the joint solve (shipments over all materials, the greedy
