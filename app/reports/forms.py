@@ -17,7 +17,14 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 from app.core.models import CareUnitType, Ownership
 from app.reports.periods import Frequency
@@ -28,6 +35,10 @@ WHITESPACE = re.compile(r"[\s\u00a0\u202f]")
 
 class QuantityField(IntegerField):
     """A whole, non-negative number below :data:`MAX_QUANTITY`; '1 234' is accepted."""
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        if self.process_errors:
+            raise StopValidation  # one message for text that is not a number, not two
 
     def process_formdata(self, valuelist: list[str]) -> None:
         if not valuelist:
