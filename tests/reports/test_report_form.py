@@ -157,3 +157,10 @@ def test_care_unit_breakdown_lists_private_units(client, reporter) -> None:
                 data={"csrf_token": token, "breakdown": "care_unit"})
     html = client.get(f"/lagesbild/rapport/{report.id}").get_data(as_text=True)
     assert "Björkbacken" in html and "Solgården (Attendo)" in html and "privat" in html
+
+
+def test_text_that_is_not_a_number_gets_one_message(client, reporter) -> None:
+    report = start_report(client, "Sundsvall")
+    html = save_line(client, report, "own", material_code(), stock="abc").get_data(as_text=True)
+    errors = html.split('id="own-MUNSKYDD_IIR-stock-errors"')[1].split("</ul>")[0]
+    assert errors.count("<li>") == 1 and "Ange ett heltal" in errors
