@@ -33,7 +33,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from app.core.i18n import select_locale
+    from app.core.i18n import LOGIN_REQUIRED_MESSAGE, select_locale
     from app.extensions import babel, csrf, db, htmx, login_manager, migrate
 
     db.init_app(app)
@@ -43,6 +43,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
+    login_manager.login_message = LOGIN_REQUIRED_MESSAGE
     login_manager.login_message_category = "info"
 
     from app.auth.services import load_user

@@ -90,3 +90,8 @@ def test_anonymous_user_is_sent_to_login(client) -> None:
 def test_password_is_hashed_with_scrypt(make_user) -> None:
     user = make_user("Sundsvall", Role.VIEWER)
     assert user.password_hash.startswith("scrypt:")
+
+
+def test_login_required_message_is_swedish(client) -> None:
+    response = client.get("/lagesbild/", follow_redirects=True)
+    assert "Logga in för att se sidan." in response.get_data(as_text=True)
