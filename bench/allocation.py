@@ -214,15 +214,21 @@ def check_targets(results: list[Result]) -> list[str]:
     national = [r for r in results if r.case == NATIONAL]
     lines = []
     if counties:
-        reductions = [1 - r.shipments / r.greedy_shipments for r in counties if r.greedy_shipments]
-        mean = statistics.mean(reductions) if reductions else 0.0
+        # A county with nothing to move (Gotland: one municipality) counts as 0 % saved.
+        reductions = [
+            1 - r.shipments / r.greedy_shipments if r.greedy_shipments else 0.0 for r in counties
+        ]
+        mean = statistics.mean(reductions)
         checks = [
             ("every county within 3 s", all(r.solve_s <= 3.0 for r in counties)),
             (
                 "counties of up to 8 municipalities proven optimal within 1 s",
                 all(r.status == "optimal" and r.solve_s <= 1.0 for r in counties if r.sites <= 8),
             ),
-            (f"mean shipment reduction {mean:.1%} >= 35 %", mean >= 0.35),
+            (
+                f"mean shipment reduction over {len(counties)} counties {mean:.1%} >= 35 %",
+                mean >= 0.35,
+            ),
             (
                 "never more shipments than the greedy baseline",
                 all(r.shipments <= r.greedy_shipments for r in counties),

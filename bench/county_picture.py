@@ -6,6 +6,7 @@ reference data and seven weeks of generated reports for every municipality of VÃ
 repeatedly through Flask's test client as a county coordinator, and prints the median time
 and the number of SQL queries per page.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -32,15 +33,26 @@ PASSWORD = "benchmark-password"
 
 def _prepare() -> None:
     load_reference_data()
-    orgs = db.session.scalars(sa.select(Organisation).where(
-        Organisation.county_code.in_(COUNTIES), Organisation.kind == OrgKind.MUNICIPALITY)).all()
+    orgs = db.session.scalars(
+        sa.select(Organisation).where(
+            Organisation.county_code.in_(COUNTIES), Organisation.kind == OrgKind.MUNICIPALITY
+        )
+    ).all()
     create_care_units(orgs)
     create_demo_reports(orgs)
     for code in COUNTIES:
-        board = db.session.scalar(sa.select(Organisation).where(
-            Organisation.county_code == code, Organisation.kind == OrgKind.COUNTY_BOARD))
-        create_user(username=f"bench{code}", full_name="Bench", password=PASSWORD,
-                    organisation=board, roles=[Role.COUNTY_COORDINATOR])
+        board = db.session.scalar(
+            sa.select(Organisation).where(
+                Organisation.county_code == code, Organisation.kind == OrgKind.COUNTY_BOARD
+            )
+        )
+        create_user(
+            username=f"bench{code}",
+            full_name="Bench",
+            password=PASSWORD,
+            organisation=board,
+            roles=[Role.COUNTY_COORDINATOR],
+        )
     db.session.commit()
 
 
@@ -67,15 +79,19 @@ def _measure(app, code: str) -> tuple[int, float, int]:  # noqa: ANN001
         event.remove(engine, "before_cursor_execute", count)
         assert response.status_code == 200
     with app.app_context():
-        municipalities = db.session.scalar(sa.select(sa.func.count()).where(
-            Organisation.county_code == code, Organisation.kind == OrgKind.MUNICIPALITY))
+        municipalities = db.session.scalar(
+            sa.select(sa.func.count()).where(
+                Organisation.county_code == code, Organisation.kind == OrgKind.MUNICIPALITY
+            )
+        )
     return municipalities, statistics.median(timings), queries
 
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(folder) / 'b.db'}",
-                          "SECRET_KEY": "bench"})
+        app = create_app(
+            {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(folder) / 'b.db'}", "SECRET_KEY": "bench"}
+        )
         with app.app_context():
             db.create_all()
             _prepare()
