@@ -1,1 +1,1 @@
-"""Benchmarks that are run by hand (``python -m bench.allocation``), not timed tests."""
+"""Benchmarks that are run by hand (``python -m bench.<name>``), not timed tests."""
