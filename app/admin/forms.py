@@ -30,6 +30,21 @@ ORG_KIND_LABELS = {
 }
 
 
+ROLE_HOMES: dict[Role, frozenset[OrgKind]] = {
+    Role.COUNTY_COORDINATOR: frozenset({OrgKind.COUNTY_BOARD}),
+    Role.LOGISTICS_MEMBER: frozenset({OrgKind.COUNTY_BOARD, OrgKind.MUNICIPALITY,
+                                      OrgKind.REGION}),
+    Role.MUNICIPAL_REPORTER: frozenset({OrgKind.MUNICIPALITY}),
+    Role.MUNICIPAL_BUYER: frozenset({OrgKind.MUNICIPALITY}),
+    Role.PROCUREMENT_LEAD: frozenset({OrgKind.MUNICIPALITY, OrgKind.REGION}),
+}
+
+
+def misplaced_roles(roles: list[Role], kind: OrgKind) -> list[Role]:
+    """Roles that do not belong in an organisation of ``kind`` (a reporter at a county board)."""
+    return [role for role in roles if role in ROLE_HOMES and kind not in ROLE_HOMES[role]]
+
+
 class MultiCheckboxField(SelectMultipleField):
     """A list of checkboxes, each with its own label."""
 

@@ -6,10 +6,11 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from app.admin.forms import ORG_KIND_LABELS, OrganisationForm, UserForm
+from app.admin.forms import ORG_KIND_LABELS, OrganisationForm, UserForm, misplaced_roles
 from app.auth.models import Role, User
 from app.auth.services import create_user, find_user, update_user
 from app.core.access import roles_required
+from app.core.navigation import ROLE_LABELS
 from app.core.models import Organisation
 from app.core.services import county_choices, organisation_choices, save_organisation
 from app.extensions import db
@@ -27,6 +28,16 @@ def users() -> str:
     return render_template("admin/users.html", users=rows)
 
 
+def _roles_fit(form: UserForm) -> bool:
+    """Attach an error when a chosen role does not belong in the chosen organisation."""
+    org = db.get_or_404(Organisation, form.organisation_id.data)
+    wrong = misplaced_roles([Role(value) for value in form.roles.data], org.kind)
+    if wrong:
+        form.roles.errors.append(_("Rollen %(roles)s passar inte för %(org)s.", roles=", ".join(
+            str(ROLE_LABELS[role]) for role in wrong), org=org.name))
+    return not wrong
+
+
 def _user_form(user: User | None = None) -> UserForm:
     form = UserForm(obj=user)
     form.organisation_id.choices = organisation_choices()
@@ -40,7 +51,7 @@ def _user_form(user: User | None = None) -> UserForm:
 def new_user() -> Response | tuple[str, int]:
     """Create a user."""
     form = _user_form()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _roles_fit(form):
         if not form.password.data:
             form.password.errors.append(_("Ange ett lösenord för den nya användaren."))
         elif find_user(form.username.data) is not None:
@@ -66,7 +77,7 @@ def edit_user(user_id: int) -> Response | tuple[str, int]:
     user = db.get_or_404(User, user_id)
     form = _user_form(user)
     form.username.render_kw = {"readonly": True}
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _roles_fit(form):
         update_user(
             user, full_name=form.full_name.data, email=form.email.data,
             organisation=db.get_or_404(Organisation, form.organisation_id.data),

@@ -61,11 +61,12 @@ def care_unit_snapshot(unit: CareUnit) -> dict[str, object]:
 
 
 def care_unit_name_taken(org: Organisation, name: str, unit: CareUnit | None) -> bool:
-    query = sa.select(CareUnit.id).where(CareUnit.organisation_id == org.id,
-                                         CareUnit.name == name.strip())
-    if unit is not None:
-        query = query.where(CareUnit.id != unit.id)
-    return db.session.scalar(query) is not None
+    """Whether another unit of ``org`` has this name, ignoring case ('Å' and 'å' too)."""
+    wanted = name.strip().casefold()
+    others = db.session.execute(sa.select(CareUnit.id, CareUnit.name).where(
+        CareUnit.organisation_id == org.id)).all()
+    return any(name_.casefold() == wanted for id_, name_ in others
+               if unit is None or id_ != unit.id)
 
 
 def save_care_unit(org: Organisation, unit: CareUnit | None,

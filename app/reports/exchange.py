@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import force_locale, gettext
 from werkzeug.datastructures import MultiDict
 
 from app.core import audit
@@ -22,10 +23,11 @@ from app.reports.services import (
     delivery_window,
     draft_of,
     lines_by_key,
+    municipality_sections,
     save_line,
 )
-from app.reports.spreadsheets import Sheet, Table
 from app.reports.periods import Period
+from app.reports.spreadsheets import Sheet, Table
 
 COLUMNS = ("Materialkod", "Material", "Avsnitt", "Lager", "Förbrukning", "Inkommande",
            "Leveransdatum", "Begärt stöd", "Motivering")
@@ -62,8 +64,14 @@ def period_label(period: Period) -> str:
 
 def report_sheet(report: Report, revision: ReportRevision, sections: list[Section],
                  materials: list[Material]) -> Sheet:
-    """The report as a spreadsheet, one row per section and material (also the template)."""
+    """The report as a spreadsheet, one row per section and material (also the template).
+
+    Section labels are written in Swedish, like the column names, whatever the UI language.
+    """
     lines = lines_by_key(revision.lines)
+    with force_locale("sv"):
+        sections = [section if section.care_unit_id else next(
+            s for s in municipality_sections() if s.key == section.key) for section in sections]
     rows = []
     for section in sections:
         for material in materials:
@@ -80,10 +88,22 @@ def _cell(value: object) -> object:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
+def _section_labels(sections: list[Section]) -> dict[str, Section]:
+    """Sections by their label in every UI language (files may come from either)."""
+    labels = {section.label.casefold(): section for section in sections if section.care_unit_id}
+    by_key = {section.key: section for section in sections}
+    for language in ("en", "sv"):
+        with force_locale(language):
+            for generic in municipality_sections():
+                if generic.key in by_key:
+                    labels[generic.label.casefold()] = by_key[generic.key]
+    return labels
+
+
 def validate_rows(report: Report, table: Table, sections: list[Section],
                   materials: list[Material]) -> list[ImportRow]:
     """Check every row against the report's sections, the catalogue and the line rules."""
-    by_label = {section.label.casefold(): section for section in sections}
+    by_label = _section_labels(sections)
     by_code = {material.code.casefold(): material for material in materials}
     earliest, latest = delivery_window(report.period)
     seen: set[tuple[str, str]] = set()
@@ -92,19 +112,21 @@ def validate_rows(report: Report, table: Table, sections: list[Section],
         record = dict(zip(COLUMNS, cells, strict=True))
         row = ImportRow(number, record["Materialkod"], record["Avsnitt"],
                         {name: record[column] for name, column in FIELD_COLUMNS.items()})
+        if not any(value.strip() for value in row.values.values()):
+            continue  # template rows the user left empty are ignored
         material = by_code.get(row.material_code.casefold())
         section = by_label.get(row.section_label.casefold())
         if material is None:
-            row.errors.append(f"Okänd materialkod: {row.material_code or '(tom)'}.")
+            row.errors.append(gettext("Okänd materialkod: %(code)s.",
+                                      code=row.material_code or "–"))
         if section is None:
-            row.errors.append(f"Okänt avsnitt: {row.section_label or '(tomt)'}.")
+            row.errors.append(gettext("Okänt avsnitt: %(label)s.",
+                                      label=row.section_label or "–"))
         elif material is not None:
             row.section_key = section.key
             if (section.key, material.code) in seen:
-                row.errors.append("Samma material och avsnitt finns på flera rader.")
+                row.errors.append(gettext("Samma material och avsnitt finns på flera rader."))
             seen.add((section.key, material.code))
-        if _is_blank(row):
-            continue
         form = LineForm(formdata=MultiDict(row.values), earliest=earliest, latest=latest,
                         meta={"csrf": False})
         if not form.validate():
@@ -112,11 +134,6 @@ def validate_rows(report: Report, table: Table, sections: list[Section],
                               for name, messages in form.errors.items() for message in messages)
         rows.append(row)
     return rows
-
-
-def _is_blank(row: ImportRow) -> bool:
-    """Rows of the template the user left empty are ignored."""
-    return not row.errors and not any(value.strip() for value in row.values.values())
 
 
 def store_preview(revision: ReportRevision, filename: str, rows: list[ImportRow],
@@ -138,12 +155,7 @@ def apply_import(pending: ReportImport, report: Report, sections: list[Section],
     """Save every row of a confirmed preview through the same rules as the form."""
     by_key = {section.key: section for section in sections}
     by_code = {material.code.casefold(): material for material in materials}
-    earliest, latest = delivery_window(report.period)
-    for row in pending.rows:
-        form = LineForm(formdata=MultiDict(row["values"]), earliest=earliest, latest=latest,
-                        meta={"csrf": False})
-        if not form.validate():
-            raise ValueError(f"row no longer valid: {form.errors}")
+    for row, form in zip(pending.rows, _validated_forms(pending, report), strict=True):
         save_line(report, by_key[row["section"]], by_code[row["material"].casefold()],
                   form.data)
     pending.applied_at = now
@@ -152,10 +164,24 @@ def apply_import(pending: ReportImport, report: Report, sections: list[Section],
     return len(pending.rows)
 
 
-def is_importable(pending: ReportImport, report: Report) -> bool:
-    """Only an unapplied preview of the report's current draft can be confirmed."""
+def _validated_forms(pending: ReportImport, report: Report) -> list[LineForm]:
+    earliest, latest = delivery_window(report.period)
+    return [LineForm(formdata=MultiDict(row["values"]), earliest=earliest, latest=latest,
+                     meta={"csrf": False}) for row in pending.rows]
+
+
+def is_importable(pending: ReportImport, report: Report, sections: list[Section],
+                  materials: list[Material]) -> bool:
+    """Whether a preview can still be saved: unapplied, for the current draft, and every row
+    still pointing at an existing section and material and passing the line rules."""
     draft = draft_of(report)
-    return draft is not None and pending.revision_id == draft.id and pending.applied_at is None
+    if draft is None or pending.revision_id != draft.id or pending.applied_at is not None:
+        return False
+    keys = {section.key for section in sections}
+    codes = {material.code.casefold() for material in materials}
+    return all(row["section"] in keys and row["material"].casefold() in codes
+               for row in pending.rows) and all(
+        form.validate() for form in _validated_forms(pending, report))
 
 
 def county_sheets(picture: CountyPicture, county_name: str) -> list[Sheet]:

@@ -112,6 +112,9 @@ class LineForm(FlaskForm):
         if self.incoming.data and not self.incoming_date.data and not self.incoming_date.errors:
             self.incoming_date.errors.append(_l("Ange när leveransen väntas."))
             valid = False
+        if self.incoming_date.data and not self.incoming.data and not self.incoming.errors:
+            self.incoming.errors.append(_l("Ange hur mycket som väntas, eller töm datumet."))
+            valid = False
         if self.support_quantity.data and not (self.support_justification.data or "").strip():
             self.support_justification.errors.append(
                 _l("En begäran om stöd behöver en motivering."))

@@ -134,11 +134,12 @@ class ReportedData:
         return self.totals.get((org_id, start, material_id))
 
     def history(self, org_id: int, material_id: int, upto: date) -> list[metrics.PeriodUse]:
-        """Consumption of the org's reported periods up to ``upto``, oldest first."""
-        return [metrics.PeriodUse(
-                    self.totals.get((org_id, start, material_id), Totals()).consumption,
-                    self.periods[(org_id, start)].days)
-                for start in self.starts[org_id] if start <= upto]
+        """Consumption in the org's periods up to ``upto`` that report the material, oldest
+        first (a period without a line for it is unknown, not zero)."""
+        return [metrics.PeriodUse(self.totals[(org_id, start, material_id)].consumption,
+                                  self.periods[(org_id, start)].days)
+                for start in self.starts[org_id]
+                if start <= upto and (org_id, start, material_id) in self.totals]
 
     def daily_use(self, org_id: int, material_id: int, upto: date) -> float | None:
         key = (org_id, upto, material_id)

@@ -1,12 +1,14 @@
 """Report workflows: start a period, save lines, submit, correct, settings (the view commits)."""
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 from flask_babel import gettext
 
 from app.auth.models import User
@@ -77,15 +79,32 @@ def delivery_window(period: Period) -> tuple[date, date]:
     return period.start, period.end + timedelta(days=LATEST_DELIVERY_DAYS)
 
 
-def sections_for(org: Organisation, breakdown: Breakdown) -> list[Section]:
-    """The sections a report of ``org`` has: two totals, or one per active care unit."""
-    if breakdown is Breakdown.MUNICIPALITY:
-        return [Section(OWN, gettext("Egen verksamhet"), private=False),
-                Section(PRIVATE, gettext("Privata utförare (samlat)"), private=True)]
+def municipality_sections() -> list[Section]:
+    """The two sections of a report given for the municipality as a whole."""
+    return [Section(OWN, gettext("Egen verksamhet"), private=False),
+            Section(PRIVATE, gettext("Privata utförare (samlat)"), private=True)]
+
+
+def sections_for(report: Report) -> list[Section]:
+    """The report's sections: two totals, or one per active care unit.
+
+    A care unit made inactive after lines were entered for it keeps its section in that
+    revision, so that its figures stay visible and can be changed.
+    """
+    if report.breakdown is Breakdown.MUNICIPALITY:
+        return municipality_sections()
+    with_lines = {line.care_unit_id for line in report.latest_revision.lines
+                  if line.care_unit_id is not None}
     units = db.session.scalars(
-        sa.select(CareUnit).where(CareUnit.organisation_id == org.id, CareUnit.active)
+        sa.select(CareUnit).where(CareUnit.organisation_id == report.organisation_id,
+                                  sa.or_(CareUnit.active, CareUnit.id.in_(with_lines)))
         .order_by(CareUnit.ownership, CareUnit.name))
     return [Section(f"unit-{unit.id}", unit.name, unit.is_private, unit.id) for unit in units]
+
+
+def has_active_care_units(org: Organisation) -> bool:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(CareUnit).where(
+        CareUnit.organisation_id == org.id, CareUnit.active)) > 0
 
 
 def materials() -> list[Material]:
@@ -126,7 +145,8 @@ def start_report(org: Organisation, period: Period, user: User | None) -> Report
     revision = ReportRevision(number=1, created_by=user)
     if previous is not None:
         revision.lines = [_carried_forward(line, period)
-                          for line in previous.submitted_revision.lines]
+                          for line in previous.submitted_revision.lines
+                          if line.care_unit is None or line.care_unit.active]
     report.revisions.append(revision)
     db.session.add(report)
     db.session.flush()
@@ -173,23 +193,36 @@ def save_line(report: Report, section: Section, material: Material,
     return line
 
 
-def change_breakdown(report: Report, breakdown: Breakdown) -> bool:
-    """Switch between municipality totals and care units; refused once lines hold figures."""
+class BreakdownChange(enum.Enum):
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+    HAS_FIGURES = "has_figures"
+    NO_CARE_UNITS = "no_care_units"
+
+
+def change_breakdown(report: Report, breakdown: Breakdown) -> BreakdownChange:
+    """Switch between municipality totals and care units.
+
+    Refused once lines hold figures (they would be lost) and, for care units, when the
+    municipality has no active care unit. Raises :class:`ReportLocked` after submission.
+    """
     revision = draft_of(report)
     if revision is None:
         raise ReportLocked
     if breakdown is report.breakdown:
-        return True
+        return BreakdownChange.UNCHANGED
     if any(line.stock or line.consumption or line.incoming or line.support_quantity
            for line in revision.lines):
-        return False
+        return BreakdownChange.HAS_FIGURES
+    if breakdown is Breakdown.CARE_UNIT and not has_active_care_units(report.organisation):
+        return BreakdownChange.NO_CARE_UNITS
     before = {"breakdown": report.breakdown}
     revision.lines.clear()
     report.breakdown = breakdown
     db.session.flush()
     audit.record("report.breakdown", "report", report.id, organisation_id=report.organisation_id,
                  before=before, after={"breakdown": breakdown})
-    return True
+    return BreakdownChange.CHANGED
 
 
 def submit(report: Report, user: User, now: datetime | None = None) -> ReportRevision:
@@ -233,8 +266,10 @@ def _aware(moment: datetime) -> datetime:
 
 
 def reports_of(org: Organisation, limit: int = 20) -> list[Report]:
+    """The org's latest reports with their revisions (one query each, not one per report)."""
     return list(db.session.scalars(
         sa.select(Report).where(Report.organisation_id == org.id)
+        .options(selectinload(Report.revisions), selectinload(Report.submitted_revision))
         .order_by(Report.period_start.desc()).limit(limit)))
 
 

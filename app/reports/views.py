@@ -130,14 +130,27 @@ def _line_form(report: Report, section: services.Section, material: Material,
                     earliest=earliest, latest=latest)
 
 
-def _section(report: Report, key: str | None) -> tuple[list[services.Section], services.Section]:
-    sections = services.sections_for(report.organisation, report.breakdown)
-    if not sections:
-        abort(404)
-    chosen = next((s for s in sections if s.key == key), sections[0]) if key else sections[0]
-    if key and chosen.key != key:
+def _section(report: Report, key: str | None
+             ) -> tuple[list[services.Section], services.Section | None]:
+    """The report's sections and the chosen one (the first by default; None if there are none)."""
+    sections = services.sections_for(report)
+    if key is None:
+        return sections, sections[0] if sections else None
+    chosen = next((s for s in sections if s.key == key), None)
+    if chosen is None:
         abort(404)
     return sections, chosen
+
+
+def _visible_revision(report: Report, number: int | None):  # noqa: ANN202
+    """The revision to show: drafts only to the municipality itself, others see submissions."""
+    revisions = report.revisions if _can_report(report.organisation) else [
+        r for r in report.revisions if not r.is_draft]
+    if number is not None:
+        return next((r for r in revisions if r.number == number), None) or abort(404)
+    if not revisions:
+        abort(404)
+    return revisions[-1]
 
 
 @bp.route("/rapport/<int:report_id>")
@@ -145,10 +158,7 @@ def _section(report: Report, key: str | None) -> tuple[list[services.Section], s
 def report(report_id: int) -> str:
     """The report: an editable table for a draft, read-only once submitted."""
     report = _report_for_view(report_id)
-    revision = services.draft_of(report) or report.latest_revision
-    number = request.args.get("revision", type=int)
-    if number:
-        revision = next((r for r in report.revisions if r.number == number), None) or abort(404)
+    revision = _visible_revision(report, request.args.get("revision", type=int))
     return _render_report(report, revision, request.args.get("avsnitt"))
 
 
@@ -160,7 +170,7 @@ def _render_report(report: Report, revision, section_key: str | None, *,  # noqa
     materials = services.materials()
     history = previous_use(report)
     editable = revision.is_draft and _can_report(report.organisation)
-    rows = section_rows(report, revision, section, materials, settings, history)
+    rows = section_rows(report, revision, section, materials, settings, history) if section else []
     forms = {row.material.id: _line_form(report, section, row.material, row.line)
              for row in rows} if editable else {}
     html = render_template(
@@ -171,6 +181,8 @@ def _render_report(report: Report, revision, section_key: str | None, *,  # noqa
         import_form=import_form or ImportForm(), preview=preview,
         can_correct=not revision.is_draft and _can_report(report.organisation)
         and revision is report.latest_revision,
+        visible_revisions=[r for r in report.revisions
+                           if not r.is_draft or _can_report(report.organisation)],
     )
     return html, status
 
@@ -180,7 +192,7 @@ def _render_report(report: Report, revision, section_key: str | None, *,  # noqa
 def save_line(report_id: int, section_key: str, material_code: str) -> tuple[str, int]:
     """Save one line as the user leaves a field (htmx); errors are shown next to the fields."""
     report = _report_for_edit(report_id)
-    sections, section = _section(report, section_key)
+    _, section = _section(report, section_key)
     material = db.session.scalar(sa.select(Material).where(Material.code == material_code))
     if material is None:
         abort(404)
@@ -218,16 +230,22 @@ def breakdown(report_id: int) -> Response:
     except ValueError:
         abort(400)
     try:
-        changed = services.change_breakdown(report, wanted)
+        result = services.change_breakdown(report, wanted)
     except services.ReportLocked:
         flash(_("Rapporten är inskickad och kan inte ändras. Gör en rättelse."), "error")
         return redirect(url_for("reports.report", report_id=report.id))
-    if changed:
+    Change = services.BreakdownChange
+    if result is Change.CHANGED:
         db.session.commit()
-        flash(_("Indelningen är ändrad."), "success")
-    else:
-        flash(_("Indelningen kan inte ändras när rader redan har värden. Töm raderna först."),
-              "error")
+    messages = {
+        Change.CHANGED: (_("Indelningen är ändrad."), "success"),
+        Change.UNCHANGED: (_("Rapporten har redan den indelningen."), "info"),
+        Change.HAS_FIGURES: (_("Indelningen kan inte ändras när rader redan har värden. "
+                               "Töm raderna först."), "error"),
+        Change.NO_CARE_UNITS: (_("Kommunen har inga aktiva verksamheter. Lägg till "
+                                 "verksamheter först."), "error"),
+    }
+    flash(*messages[result])
     return redirect(url_for("reports.report", report_id=report.id))
 
 
@@ -315,11 +333,9 @@ def _spreadsheet(sheets: list[Sheet], fmt: str, name: str) -> Response:
 def export_report(report_id: int, fmt: str) -> Response:
     """The report (latest revision, or ?revision=N) as .xlsx or .csv; also the import template."""
     report = _report_for_view(report_id)
-    revision = report.latest_revision
-    if number := request.args.get("revision", type=int):
-        revision = next((r for r in report.revisions if r.number == number), None) or abort(404)
-    sheet = exchange.report_sheet(report, revision, services.sections_for(
-        report.organisation, report.breakdown), services.materials())
+    revision = _visible_revision(report, request.args.get("revision", type=int))
+    sheet = exchange.report_sheet(report, revision, services.sections_for(report),
+                                  services.materials())
     return _spreadsheet([sheet], fmt, f"lagesbild-{report.organisation.scb_code}-"
                         f"{report.period_start.isoformat()}-rev{revision.number}")
 
@@ -342,7 +358,7 @@ def upload(report_id: int) -> tuple[str, int]:
     except SpreadsheetError as error:
         form.file.errors.append(str(error))
         return _render_report(report, revision, None, status=422, import_form=form)
-    sections = services.sections_for(report.organisation, report.breakdown)
+    sections = services.sections_for(report)
     rows = exchange.validate_rows(report, table, sections, services.materials())
     pending = None
     if rows and all(row.ok for row in rows):
@@ -359,11 +375,12 @@ def confirm_import(report_id: int, import_id: int) -> Response:
     """Save a previewed file's rows into the draft."""
     report = _report_for_edit(report_id)
     pending = db.get_or_404(ReportImport, import_id)
-    if not exchange.is_importable(pending, report):
+    if not exchange.is_importable(pending, report, services.sections_for(report),
+                                  services.materials()):
         flash(_("Importen kan inte längre sparas. Ladda upp filen igen."), "error")
         return redirect(url_for("reports.report", report_id=report.id))
-    count = exchange.apply_import(pending, report, services.sections_for(
-        report.organisation, report.breakdown), services.materials(), datetime.now(UTC))
+    count = exchange.apply_import(pending, report, services.sections_for(report),
+                                  services.materials(), datetime.now(UTC))
     db.session.commit()
     flash(_("%(count)s rader är importerade.", count=count), "success")
     return redirect(url_for("reports.report", report_id=report.id))
@@ -407,9 +424,11 @@ def _county_context(county: County, settings_form: SettingsForm | None = None
 
 
 def _can_configure(county: County) -> bool:
+    """Admins, and coordinators of this county's board."""
+    org = current_user.organisation
     return current_user.has_role(R.ADMIN) or (
-        current_user.has_role(R.COUNTY_COORDINATOR)
-        and current_user.organisation.county_code == county.code)
+        current_user.has_role(R.COUNTY_COORDINATOR) and org.kind is OrgKind.COUNTY_BOARD
+        and org.county_code == county.code)
 
 
 @bp.route("/lan/<county_code>/")
@@ -475,7 +494,7 @@ def county_municipality(county_code: str, org_id: int) -> str:
     report = services.find_report(org, picture.period)
     sections = []
     if report is not None and report.submitted_revision and can_view_org_detail(current_user, org):
-        sections = services.sections_for(org, report.breakdown)
+        sections = services.sections_for(report)
     return render_template(
         "reports/county_municipality.html", county=county, org=org, picture=picture,
         row=picture.rows[0], report=report, sections=sections,

@@ -28,7 +28,7 @@ def submitted_report(org_name: str, stock: int, consumption: int, *, material_in
     material = db.session.scalars(sa.select(Material).order_by(Material.sort_order)).all()[
         material_index]
     report = services.start_report(org, period, None)
-    sections = services.sections_for(org, report.breakdown)
+    sections = services.sections_for(report)
     services.save_line(report, sections[0], material, {
         "stock": stock, "consumption": consumption, "support_quantity": support,
         "support_justification": "Akut brist" if support else None})

@@ -56,9 +56,25 @@ def test_timra_reporter_cannot_read_or_write_sundsvalls_report(client, make_user
 def test_readers_may_read_but_not_write(client, make_user, sundsvall_report, org, kind,
                                         role) -> None:
     login(client, make_user(org, role, kind=kind))
-    expected_read = 403 if role is Role.MUNICIPAL_BUYER else 200
+    # A draft is the municipality's own until submitted: others find nothing to read.
+    expected_read = 403 if role is Role.MUNICIPAL_BUYER else 404
     assert client.get(f"/lagesbild/rapport/{sundsvall_report.id}").status_code == expected_read
     assert _write_attempts(client, sundsvall_report) == [403] * 5
+
+
+def test_county_reads_submitted_revisions_but_not_a_draft_correction(client, make_user) -> None:
+    report = submitted_report("Kramfors", stock=350, consumption=700)
+    owner = make_user("Kramfors", Role.MUNICIPAL_REPORTER)
+    login(client, owner)
+    client.post(f"/lagesbild/rapport/{report.id}/rattelse",
+                data={"csrf_token": page_csrf(client, "/")})
+    client.post("/logga-ut", data={"csrf_token": page_csrf(client, "/")})
+    login(client, make_user("Länsstyrelsen Västernorrland", Role.COUNTY_COORDINATOR,
+                            kind=OrgKind.COUNTY_BOARD))
+    html = client.get(f"/lagesbild/rapport/{report.id}").get_data(as_text=True)
+    assert "Revision 1" in html and "Revision 2" not in html
+    assert client.get(f"/lagesbild/rapport/{report.id}?revision=2").status_code == 404
+    assert client.get(f"/lagesbild/rapport/{report.id}/export.csv?revision=2").status_code == 404
 
 
 def test_other_county_is_closed_to_a_county_board(client, make_user) -> None:
