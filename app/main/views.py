@@ -5,8 +5,10 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from app.allocation import FAIRNESS_PRINCIPLE_EN, FAIRNESS_PRINCIPLE_SV
 from app.auth.models import Role
 from app.core.access import roles_required
+from app.core.formatting import current_language
 from app.core.i18n import choose_language
 from app.main.dashboard import dashboard_cards
 
@@ -35,5 +37,6 @@ def language() -> Response:
 @bp.route("/hjalp")
 @login_required
 def help_page() -> str:
-    """Definitions and the process, in plain words."""
-    return render_template("main/help.html")
+    """Definitions, the fairness principle and the process, in plain words."""
+    principle = FAIRNESS_PRINCIPLE_EN if current_language() == "en" else FAIRNESS_PRINCIPLE_SV
+    return render_template("main/help.html", fairness_principle=principle)

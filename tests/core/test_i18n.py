@@ -57,3 +57,9 @@ def test_english_catalogue_is_complete_and_compiled() -> None:
     compiled = BytesIO()
     write_mo(compiled, catalog)
     assert (folder / "messages.mo").read_bytes() == compiled.getvalue(), "run make translations"
+
+
+def test_help_page_explains_the_fairness_principle(client, logged_in) -> None:
+    logged_in("Sundsvall", Role.MUNICIPAL_REPORTER)
+    html = client.get("/hjalp").get_data(as_text=True)
+    assert "Rättviseprincipen vid omfördelning" in html and "Lika många dagars förbrukning" in html
