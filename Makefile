@@ -44,6 +44,7 @@ test-postgres: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/lint-imports
+	$(BIN)/ruff check app tests bench wsgi.py
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.allocation

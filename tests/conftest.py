@@ -24,7 +24,6 @@ from app.extensions import db
 from tests.helpers import PASSWORD, login, organisation
 
 
-
 def test_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     if url:

@@ -59,10 +59,12 @@ class UserForm(FlaskForm):
             DataRequired(_l("Ange ett användarnamn.")),
             Length(min=3, max=80, message=_l("Användarnamnet ska vara 3–80 tecken.")),
             Regexp(r"^[a-zA-Z0-9._-]+$",
-                   message=_l("Använd bara bokstäver a–z, siffror, punkt, bindestreck och understreck.")),
+                   message=_l("Använd bara bokstäver a–z, siffror, punkt, bindestreck och "
+                              "understreck.")),
         ],
     )
-    full_name = StringField(_l("Namn"), validators=[DataRequired(_l("Ange namn.")), Length(max=120)])
+    full_name = StringField(_l("Namn"),
+                            validators=[DataRequired(_l("Ange namn.")), Length(max=120)])
     email = EmailField(
         _l("E-post"),
         validators=[Optional(), Email(_l("Ange en giltig e-postadress.")), Length(max=254)],
@@ -100,5 +102,6 @@ class OrganisationForm(FlaskForm):
     population = IntegerField(
         _l("Folkmängd"),
         validators=[Optional(), NumberRange(min=0, max=20_000_000,
-                                            message=_l("Ange en folkmängd mellan 0 och 20 000 000."))],
+                                            message=_l(
+                                                "Ange en folkmängd mellan 0 och 20 000 000."))],
     )

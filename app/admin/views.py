@@ -10,8 +10,8 @@ from app.admin.forms import ORG_KIND_LABELS, OrganisationForm, UserForm, misplac
 from app.auth.models import Role, User
 from app.auth.services import create_user, find_user, update_user
 from app.core.access import roles_required
-from app.core.navigation import ROLE_LABELS
 from app.core.models import Organisation
+from app.core.navigation import ROLE_LABELS
 from app.core.services import county_choices, organisation_choices, save_organisation
 from app.extensions import db
 

@@ -25,7 +25,8 @@ def create_user_command(
 ) -> None:
     """Create a user of an organisation with one or more roles."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise click.BadParameter(f"at least {MIN_PASSWORD_LENGTH} characters", param_hint="password")
+        raise click.BadParameter(f"at least {MIN_PASSWORD_LENGTH} characters",
+                                 param_hint="password")
     matches = db.session.scalars(
         sa.select(Organisation).where(
             sa.or_(Organisation.name == organisation, Organisation.scb_code == organisation)

@@ -45,7 +45,8 @@ def demo_logins_command() -> None:
 def demo_data_command(quiet: bool) -> None:
     """Load the demo: all municipalities, demo users, care units (and reports)."""
     if not sa.inspect(db.engine).has_table("organisations"):
-        raise click.ClickException("The database has no schema yet: run 'flask --app wsgi db upgrade'.")
+        raise click.ClickException(
+            "The database has no schema yet: run 'flask --app wsgi db upgrade'.")
     added = load_demo()
     db.session.commit()
     click.echo("Demo data: " + ", ".join(f"{count} {name} added" for name, count in added.items()))

@@ -53,8 +53,8 @@ def _users_for_county(county_code: str) -> list[DemoUser]:
     for org in orgs:
         if org.kind is not OrgKind.MUNICIPALITY:
             continue
-        buyer_roles = (Role.MUNICIPAL_BUYER,) + (
-            (Role.PROCUREMENT_LEAD,) if org.scb_code == LEAD_BUYER_MUNICIPALITY[county_code] else ())
+        leads = org.scb_code == LEAD_BUYER_MUNICIPALITY[county_code]
+        buyer_roles = (Role.MUNICIPAL_BUYER,) + ((Role.PROCUREMENT_LEAD,) if leads else ())
         users.append(DemoUser(f"{slug(org.name)}.rapportor", f"Rapportör {org.name}", org,
                               (Role.MUNICIPAL_REPORTER,)))
         users.append(DemoUser(f"{slug(org.name)}.inkop", f"Inköpare {org.name}", org, buyer_roles))

@@ -12,7 +12,8 @@ from app.extensions import db
 
 MESSAGES = {
     400: (_l("Felaktig begäran"), _l("Begäran kunde inte tolkas.")),
-    403: (_l("Åtkomst nekad"), _l("Du saknar behörighet till den här sidan eller organisationens uppgifter.")),
+    403: (_l("Åtkomst nekad"),
+          _l("Du saknar behörighet till den här sidan eller organisationens uppgifter.")),
     404: (_l("Sidan finns inte"), _l("Sidan du sökte finns inte eller har flyttats.")),
     405: (_l("Metoden är inte tillåten"), _l("Sidan kan inte användas på det sättet.")),
     413: (_l("Filen är för stor"), _l("Filen eller formuläret är större än vad som tas emot.")),

@@ -17,6 +17,7 @@ from app.core.models import Material
 from app.extensions import db
 from app.reports.forms import LineForm
 from app.reports.models import Report, ReportImport, ReportRevision
+from app.reports.periods import Period
 from app.reports.picture import CountyPicture
 from app.reports.services import (
     Section,
@@ -26,7 +27,6 @@ from app.reports.services import (
     municipality_sections,
     save_line,
 )
-from app.reports.periods import Period
 from app.reports.spreadsheets import Sheet, Table
 
 COLUMNS = ("Materialkod", "Material", "Avsnitt", "Lager", "Förbrukning", "Inkommande",
@@ -203,7 +203,8 @@ def county_sheets(picture: CountyPicture, county_name: str) -> list[Sheet]:
         Sheet(f"Dagar {label}", ["Kommun", "Rapporterat", *(m.name_sv for m in picture.materials)],
               days_rows),
         Sheet(f"Underlag {label}", ["Kommun", "Materialkod", "Material", "Enhet", "Lager",
-                                    "Förbrukning", "Inkommande inom horisont", "Förbrukning per dag",
+                                    "Förbrukning", "Inkommande inom horisont",
+                                    "Förbrukning per dag",
                                     "Dagar av tillgång", "Behov", "Begärt stöd", "Prognos (dagar)"],
               detail_rows),
     ]

@@ -138,7 +138,8 @@ class SettingsForm(FlaskForm):
     yellow_below_days = IntegerField(_l("Gul under (dagar)"), validators=[
         InputRequired(_l("Fyll i ett värde.")),
         NumberRange(min=2, max=180, message=_l("Ange 2–180 dagar."))])
-    scenario_multiplier = SwedishDecimalField(_l("Omfall: förbrukning gånger"), places=2, validators=[
+    scenario_multiplier = SwedishDecimalField(
+        _l("Omfall: förbrukning gånger"), places=2, validators=[
         InputRequired(_l("Fyll i ett värde.")),
         NumberRange(min=0.1, max=10, message=_l("Ange en faktor mellan 0,1 och 10."))])
 

@@ -7,8 +7,8 @@ from flask import url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from app.core.formatting import days as format_days
 from app.core.formatting import current_language, number
+from app.core.formatting import days as format_days
 from app.core.models import Material, Organisation
 from app.reports.exchange import period_label
 from app.reports.picture import CountyPicture, Figure

@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 from flask_babel import gettext
+from sqlalchemy.orm import selectinload
 
 from app.auth.models import User
 from app.core import audit

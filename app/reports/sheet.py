@@ -19,7 +19,6 @@ from app.reports.picture import Figure, Totals, derive
 from app.reports.services import Section
 
 
-
 @dataclass(frozen=True)
 class PastLine:
     """Consumption of one section and material in one previous submitted period."""

@@ -16,7 +16,8 @@ def test_reporter_submits_week_and_coordinator_sees_county_picture_change(browse
     coordinator = browser.new_context(base_url=live_server, locale="sv-SE").new_page()
     log_in(coordinator, "lst-vasternorrland.samordnare")
     coordinator.goto("/lagesbild/lan/22/")
-    kramfors_row = coordinator.locator(".picture-table").get_by_role("row", name=re.compile("^Kramfors"))
+    kramfors_row = coordinator.locator(".picture-table").get_by_role(
+        "row", name=re.compile("^Kramfors"))
     expect(kramfors_row).to_contain_text("ej rapporterat")
 
     reporter = browser.new_context(base_url=live_server, locale="sv-SE").new_page()
@@ -51,7 +52,8 @@ def test_reporter_submits_week_and_coordinator_sees_county_picture_change(browse
     assert problems == []
 
     coordinator.reload()
-    kramfors_row = coordinator.locator(".picture-table").get_by_role("row", name=re.compile("^Kramfors"))
+    kramfors_row = coordinator.locator(".picture-table").get_by_role(
+        "row", name=re.compile("^Kramfors"))
     expect(kramfors_row).not_to_contain_text("ej rapporterat")
     expect(kramfors_row.locator(".level").first).to_have_text(re.compile(r"^\d+,\d"))
     expect(coordinator.locator("svg.chart")).to_be_visible()

@@ -46,3 +46,10 @@ def save_line(client, report: Report, section: str, code: str, **values: object)
 @pytest.fixture
 def reporter(logged_in):  # noqa: ANN001, ANN201
     return logged_in("Sundsvall", Role.MUNICIPAL_REPORTER)
+
+
+def set_breakdown(client, report: Report, breakdown: str, **kwargs: object):  # noqa: ANN001, ANN201
+    """Switch the report's breakdown through the form ('municipality' or 'care_unit')."""
+    return client.post(f"/lagesbild/rapport/{report.id}/indelning", data={
+        "csrf_token": page_csrf(client, f"/lagesbild/rapport/{report.id}"),
+        "breakdown": breakdown}, **kwargs)

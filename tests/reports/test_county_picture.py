@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -13,7 +12,7 @@ from app.auth.models import Role
 from app.core.models import Material, OrgKind
 from app.extensions import db
 from app.reports import services
-from app.reports.models import CountySettings, Report, ReportLine
+from app.reports.models import CountySettings, Report
 from app.reports.periods import Frequency, period_containing, today
 from tests.helpers import organisation, page_csrf
 

@@ -43,7 +43,8 @@ def test_downloaded_template_filled_in_imports_after_preview(client, reporter) -
                             data={"csrf_token": token}, follow_redirects=True)
     assert "2 rader är importerade." in confirmed.get_data(as_text=True)
     db.session.refresh(report)
-    stocks = sorted((line.section, line.stock, line.incoming) for line in report.latest_revision.lines)
+    stocks = sorted((line.section, line.stock, line.incoming)
+                    for line in report.latest_revision.lines)
     assert stocks == [("own", 1200, 100), ("private", 80, 0)]
     again = client.post(f"/lagesbild/rapport/{report.id}/import/{import_id}",
                         data={"csrf_token": token}, follow_redirects=True)

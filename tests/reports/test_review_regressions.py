@@ -15,7 +15,7 @@ from app.reports.models import Breakdown
 from app.reports.periods import Frequency, period_containing, today
 from app.reports.spreadsheets import Sheet, to_csv
 from tests.helpers import login, organisation, page_csrf
-from tests.reports.conftest import material_code, save_line, start_report
+from tests.reports.conftest import material_code, save_line, set_breakdown, start_report
 from tests.reports.test_county_picture import submitted_report
 
 
@@ -44,9 +44,7 @@ def test_switching_to_care_units_without_any_is_refused(client, reporter) -> Non
     db.session.execute(sa.update(CareUnit).where(
         CareUnit.organisation_id == report.organisation_id).values(active=False))
     db.session.commit()
-    response = client.post(f"/lagesbild/rapport/{report.id}/indelning", data={
-        "csrf_token": page_csrf(client, f"/lagesbild/rapport/{report.id}"),
-        "breakdown": "care_unit"}, follow_redirects=True)
+    response = set_breakdown(client, report, "care_unit", follow_redirects=True)
     assert response.status_code == 200
     assert "Kommunen har inga aktiva verksamheter" in response.get_data(as_text=True)
     db.session.refresh(report)
@@ -55,18 +53,14 @@ def test_switching_to_care_units_without_any_is_refused(client, reporter) -> Non
 
 def test_same_breakdown_is_not_reported_as_changed(client, reporter) -> None:
     report = start_report(client, "Sundsvall")
-    response = client.post(f"/lagesbild/rapport/{report.id}/indelning", data={
-        "csrf_token": page_csrf(client, f"/lagesbild/rapport/{report.id}"),
-        "breakdown": "municipality"}, follow_redirects=True)
+    response = set_breakdown(client, report, "municipality", follow_redirects=True)
     assert "Rapporten har redan den indelningen." in response.get_data(as_text=True)
 
 
 def test_care_unit_report_stays_usable_when_all_units_are_gone(client, reporter) -> None:
     unit = _unit("Björkbacken")
     report = start_report(client, "Sundsvall")
-    client.post(f"/lagesbild/rapport/{report.id}/indelning", data={
-        "csrf_token": page_csrf(client, f"/lagesbild/rapport/{report.id}"),
-        "breakdown": "care_unit"})
+    set_breakdown(client, report, "care_unit")
     unit.active = False
     db.session.commit()
     response = client.get(f"/lagesbild/rapport/{report.id}")
@@ -78,9 +72,7 @@ def test_inactive_unit_with_figures_stays_visible_and_is_not_carried_forward(cli
                                                                            reporter) -> None:
     kept, dropped = _unit("Björkbacken"), _unit("Ekbacken")
     report = start_report(client, "Sundsvall")
-    client.post(f"/lagesbild/rapport/{report.id}/indelning", data={
-        "csrf_token": page_csrf(client, f"/lagesbild/rapport/{report.id}"),
-        "breakdown": "care_unit"})
+    set_breakdown(client, report, "care_unit")
     save_line(client, report, f"unit-{dropped.id}", material_code(), stock=5000, consumption=70)
     dropped.active = False
     db.session.commit()
@@ -111,9 +103,7 @@ def test_a_file_exported_in_english_imports_in_swedish(client, reporter) -> None
 def test_confirming_a_stale_import_is_refused_without_error(client, reporter) -> None:
     unit = _unit("Björkbacken")
     report = start_report(client, "Sundsvall")
-    client.post(f"/lagesbild/rapport/{report.id}/indelning", data={
-        "csrf_token": page_csrf(client, f"/lagesbild/rapport/{report.id}"),
-        "breakdown": "care_unit"})
+    set_breakdown(client, report, "care_unit")
     rows = [["VISIR", "", "Björkbacken", "10", "7", "", "", "", ""]]
     preview = client.post(f"/lagesbild/rapport/{report.id}/import", data={
         "csrf_token": page_csrf(client, f"/lagesbild/rapport/{report.id}"),

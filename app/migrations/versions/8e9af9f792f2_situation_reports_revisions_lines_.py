@@ -5,9 +5,8 @@ Revises: 1145afc8252f
 Create Date: 2026-11-24 11:48:10.795967
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '8e9af9f792f2'
