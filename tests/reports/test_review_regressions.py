@@ -176,3 +176,12 @@ def test_municipality_report_list_queries_do_not_grow_with_reports(client, repor
         period = period.previous()
         submitted_report("Sundsvall", stock=1, consumption=1, period=period)
     assert count_queries() == few
+
+
+def test_daily_reporting_makes_one_day_periods(client, reporter) -> None:
+    services.update_settings(services.county_settings("22"), {"frequency": Frequency.DAILY})
+    db.session.commit()
+    report = start_report(client, "Sundsvall")
+    assert report.period_start == report.period_end == today()
+    html = client.get(f"/lagesbild/rapport/{report.id}").get_data(as_text=True)
+    assert today().isoformat() in html
