@@ -11,6 +11,7 @@ from app.core.access import roles_required
 from app.core.formatting import current_language
 from app.core.i18n import choose_language
 from app.main.dashboard import dashboard_cards
+from app.reports.status import status_for
 
 bp = Blueprint("main", __name__)
 
@@ -19,7 +20,12 @@ bp = Blueprint("main", __name__)
 @roles_required(*Role)
 def dashboard() -> str:
     """The start page: what the logged-in user's roles let them do."""
-    return render_template("main/dashboard.html", cards=dashboard_cards(current_user))
+    status = None
+    if current_user.has_role(Role.MUNICIPAL_REPORTER, Role.COUNTY_COORDINATOR,
+                             Role.LOGISTICS_MEMBER, Role.VIEWER):
+        status = status_for(current_user.organisation)
+    return render_template("main/dashboard.html", cards=dashboard_cards(current_user),
+                           status=status)
 
 
 @bp.route("/sprak", methods=["POST"])

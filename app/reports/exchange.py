@@ -56,7 +56,7 @@ class ImportRow:
 def period_label(period: Period) -> str:
     if period.is_week:
         year, week, _ = period.start.isocalendar()
-        return f"v. {week} {year}"
+        return gettext("v. %(week)s %(year)s", week=week, year=year)
     if period.days == 1:
         return period.start.isoformat()
     return f"{period.start.isoformat()} – {period.end.isoformat()}"

@@ -63,3 +63,9 @@ def test_help_page_explains_the_fairness_principle(client, logged_in) -> None:
     logged_in("Sundsvall", Role.MUNICIPAL_REPORTER)
     html = client.get("/hjalp").get_data(as_text=True)
     assert "Rättviseprincipen vid omfördelning" in html and "Lika många dagars förbrukning" in html
+
+
+def test_dashboard_shows_the_period_status(client, logged_in) -> None:
+    logged_in("Sundsvall", Role.MUNICIPAL_REPORTER)
+    html = client.get("/").get_data(as_text=True)
+    assert 'id="period-status"' in html and "är inte påbörjad" in html

@@ -178,3 +178,9 @@ def test_county_picture_renders_in_english(client, coordinator) -> None:
     html = client.get("/lagesbild/lan/22/").get_data(as_text=True)
     assert "Days of supply per municipality and material" in html
     assert "Surgical/medical face mask" in html and "County total" in html
+
+
+def test_coordinator_dashboard_counts_reported_municipalities(client, coordinator) -> None:
+    submitted_report("Kramfors", stock=350, consumption=700)
+    html = client.get("/").get_data(as_text=True)
+    assert "1 av 7 kommuner har rapporterat för v." in html
