@@ -213,7 +213,7 @@ def _line_response(report: Report, section: services.Section, material: Material
     materials = services.materials()
     history = previous_use(report)
     revision = report.latest_revision
-    row = next(r for r in section_rows(report, revision, section, [material], settings, history))
+    (row,) = section_rows(report, revision, section, [material], settings, history)
     return render_template(
         "reports/_line_saved.html", report=report, section=section, row=row, form=form,
         saved=saved, locked=locked, settings=settings,
