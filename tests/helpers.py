@@ -5,6 +5,7 @@ import re
 
 import sqlalchemy as sa
 from flask.testing import FlaskClient
+from sqlalchemy import event
 
 from app.auth.models import User
 from app.core.models import Organisation, OrgKind
@@ -39,3 +40,20 @@ def login(client: FlaskClient, user: User, password: str = PASSWORD):  # noqa: A
 def page_csrf(client: FlaskClient, url: str) -> str:
     """GET ``url`` and return the CSRF token rendered in it."""
     return csrf_token_from(client.get(url).get_data(as_text=True))
+
+
+def count_queries(client: FlaskClient, url: str) -> int:
+    """How many SQL statements a GET of ``url`` runs (it must answer 200)."""
+    statements = 0
+
+    def counter(*_args: object) -> None:
+        nonlocal statements
+        statements += 1
+
+    engine = db.engines[None].engine
+    event.listen(engine, "before_cursor_execute", counter)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", counter)
+    return statements

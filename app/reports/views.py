@@ -21,6 +21,7 @@ from werkzeug.wrappers import Response
 
 from app.auth.models import Role
 from app.core.access import (
+    can_edit_org,
     can_view_org_detail,
     require_county,
     require_edit,
@@ -40,7 +41,7 @@ from app.reports.forms import (
     SettingsForm,
 )
 from app.reports.graphics import county_graphics
-from app.reports.models import Breakdown, Report, ReportImport
+from app.reports.models import Breakdown, Report, ReportImport, ReportRevision
 from app.reports.periods import Frequency, Period, parse_period_start, period_containing, today
 from app.reports.picture import build_picture, county_municipalities
 from app.reports.sheet import previous_use, section_rows, summary_rows
@@ -94,8 +95,9 @@ def municipality(org_id: int) -> str:
 
 
 def _can_report(org: Organisation) -> bool:
-    return current_user.has_role(R.MUNICIPAL_REPORTER, R.ADMIN) and (
-        current_user.organisation_id == org.id or current_user.has_role(R.ADMIN))
+    """Reporters of the organisation itself (and admins) fill in its reports."""
+    return current_user.has_role(R.MUNICIPAL_REPORTER, R.ADMIN) and can_edit_org(current_user,
+                                                                                 org)
 
 
 @bp.route("/kommun/<int:org_id>/starta", methods=["POST"])
@@ -142,10 +144,16 @@ def _section(report: Report, key: str | None
     return sections, chosen
 
 
-def _visible_revision(report: Report, number: int | None):  # noqa: ANN202
-    """The revision to show: drafts only to the municipality itself, others see submissions."""
-    revisions = report.revisions if _can_report(report.organisation) else [
-        r for r in report.revisions if not r.is_draft]
+def _visible_revisions(report: Report) -> list[ReportRevision]:
+    """Drafts only to the municipality itself; everyone else sees submitted revisions."""
+    if _can_report(report.organisation):
+        return list(report.revisions)
+    return [revision for revision in report.revisions if not revision.is_draft]
+
+
+def _visible_revision(report: Report, number: int | None) -> ReportRevision:
+    """Revision ``number`` (default: the latest) if the user may see it; else 404."""
+    revisions = _visible_revisions(report)
     if number is not None:
         return next((r for r in revisions if r.number == number), None) or abort(404)
     if not revisions:
@@ -181,8 +189,7 @@ def _render_report(report: Report, revision, section_key: str | None, *,  # noqa
         import_form=import_form or ImportForm(), preview=preview,
         can_correct=not revision.is_draft and _can_report(report.organisation)
         and revision is report.latest_revision,
-        visible_revisions=[r for r in report.revisions
-                           if not r.is_draft or _can_report(report.organisation)],
+        visible_revisions=_visible_revisions(report),
     )
     return html, status
 

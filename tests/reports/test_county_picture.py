@@ -6,7 +6,6 @@ import io
 import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
-from sqlalchemy import event
 
 from app.auth.models import Role
 from app.core.models import Material, OrgKind
@@ -14,7 +13,7 @@ from app.extensions import db
 from app.reports import services
 from app.reports.models import CountySettings, Report
 from app.reports.periods import Frequency, period_containing, today
-from tests.helpers import organisation, page_csrf
+from tests.helpers import count_queries, organisation, page_csrf
 
 BOARD = ("Länsstyrelsen Västernorrland", OrgKind.COUNTY_BOARD)
 
@@ -125,22 +124,6 @@ def test_county_export_opens_as_a_workbook(client, coordinator) -> None:
     assert csv_text.startswith("Kommun;Rapporterat;") and "Kramfors;ja;3,5" in csv_text
 
 
-def _count_queries(client, url: str) -> int:  # noqa: ANN001
-    count = 0
-
-    def counter(*_args) -> None:  # noqa: ANN002
-        nonlocal count
-        count += 1
-
-    engine = db.engines[None].engine
-    event.listen(engine, "before_cursor_execute", counter)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", counter)
-    return count
-
-
 def test_county_picture_queries_do_not_grow_with_municipalities(client, make_user) -> None:
     """Västernorrland has 7 municipalities, Västra Götaland 49: the same number of queries."""
     from tests.helpers import login
@@ -154,11 +137,11 @@ def test_county_picture_queries_do_not_grow_with_municipalities(client, make_use
         submitted_report(name, stock=100, consumption=70)
     login(client, small)
     client.get("/lagesbild/lan/22/")  # warm-up (county settings are created on first visit)
-    queries_small = _count_queries(client, "/lagesbild/lan/22/")
+    queries_small = count_queries(client, "/lagesbild/lan/22/")
     client.post("/logga-ut", data={"csrf_token": page_csrf(client, "/")})
     login(client, large)
     client.get("/lagesbild/lan/14/")
-    queries_large = _count_queries(client, "/lagesbild/lan/14/")
+    queries_large = count_queries(client, "/lagesbild/lan/14/")
     assert queries_large == queries_small
 
 
