@@ -51,7 +51,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.county_picture
 
 translations: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k mark -o app/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o app/translations/messages.pot .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
 	$(BIN)/pybabel compile -d app/translations
 

@@ -9,15 +9,29 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from app.config import default_config, load_or_create_secret_key
 
 MIGRATIONS_DIR = str(Path(__file__).parent / "migrations")
 
 
+class RowIdConverter(IntegerConverter):
+    """``<int:...>`` in our URLs: a row id, so no larger than the database's integers.
+
+    A larger number in a URL answers 404 like any unknown id, instead of an overflow in
+    the database driver (HTTP 500).
+    """
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None,  # noqa: A002
+                 max: int | None = None, signed: bool = False) -> None:  # noqa: A002
+        super().__init__(map, fixed_digits, min, 2**31 - 1 if max is None else max, signed)
+
+
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application: defaults, then ``FLASK_*`` environment, then ``config``."""
     app = Flask(__name__, instance_relative_config=True)
+    app.url_map.converters["int"] = RowIdConverter
     app.config.from_mapping(default_config(app.instance_path))
     app.config.from_prefixed_env()
     if config:
@@ -33,30 +47,24 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from app.core.i18n import LOGIN_REQUIRED_MESSAGE, select_locale
-    from app.extensions import babel, csrf, db, htmx, login_manager, migrate
+    from app.core.i18n import select_locale
+    from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     csrf.init_app(app)
     htmx.init_app(app)
+    limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = LOGIN_REQUIRED_MESSAGE
-    login_manager.login_message_category = "info"
 
     from app.auth.services import load_user
+    from app.auth.views import unauthorized
 
     login_manager.user_loader(load_user)
-    login_manager.localize_callback = _translate_login_message
+    login_manager.unauthorized_handler(unauthorized)
     _import_models()
-
-
-def _translate_login_message(message: str) -> str:
-    from flask_babel import gettext
-
-    return gettext(message)
 
 
 def _import_models() -> None:
@@ -73,9 +81,11 @@ def register_blueprints(app: Flask) -> None:
     from app.main.views import bp as main_bp
     from app.procurement.views import bp as procurement_bp
     from app.redistribution.views import bp as redistribution_bp
+    from app.reports.care_units import bp as care_units_bp
     from app.reports.views import bp as reports_bp
 
-    for blueprint in (main_bp, auth_bp, admin_bp, reports_bp, redistribution_bp, procurement_bp):
+    for blueprint in (main_bp, auth_bp, admin_bp, reports_bp, care_units_bp, redistribution_bp,
+                      procurement_bp):
         app.register_blueprint(blueprint)
 
 
@@ -96,8 +106,8 @@ def register_commands(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from app.core.formatting import register_filters
-    from app.core.navigation import register_navigation
     from app.core.security import register_security_headers
+    from app.main.navigation import register_navigation
 
     register_filters(app)
     register_navigation(app)

@@ -48,4 +48,7 @@ def default_config(instance_path: str) -> dict[str, object]:
         "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
         "LANGUAGES": ("sv", "en"),
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+        # Login attempts are counted here: memory in one process, Redis in production
+        # (FLASK_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/1).
+        "RATELIMIT_STORAGE_URI": "memory://",
     }

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from app import create_app
-from app.auth.models import Role
+from app.auth.roles import Role
 from app.auth.services import create_user
 from app.core.models import Organisation, OrgKind
 from app.core.reference import load_reference_data

@@ -16,7 +16,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import event
 
 from app import create_app
-from app.auth.models import Role, User
+from app.auth.models import User
+from app.auth.roles import Role
 from app.auth.services import create_user
 from app.core.models import OrgKind
 from app.core.reference import load_reference_data

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -16,10 +15,10 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
-from app.auth.models import Role
+from app.auth.roles import ROLE_LABELS, Role
 from app.auth.services import MIN_PASSWORD_LENGTH
+from app.core.forms import AppForm, EnumSelectField
 from app.core.models import OrgKind
-from app.core.navigation import ROLE_LABELS
 from app.core.validators import org_number
 
 ORG_KIND_LABELS = {
@@ -30,21 +29,6 @@ ORG_KIND_LABELS = {
 }
 
 
-ROLE_HOMES: dict[Role, frozenset[OrgKind]] = {
-    Role.COUNTY_COORDINATOR: frozenset({OrgKind.COUNTY_BOARD}),
-    Role.LOGISTICS_MEMBER: frozenset({OrgKind.COUNTY_BOARD, OrgKind.MUNICIPALITY,
-                                      OrgKind.REGION}),
-    Role.MUNICIPAL_REPORTER: frozenset({OrgKind.MUNICIPALITY}),
-    Role.MUNICIPAL_BUYER: frozenset({OrgKind.MUNICIPALITY}),
-    Role.PROCUREMENT_LEAD: frozenset({OrgKind.MUNICIPALITY, OrgKind.REGION}),
-}
-
-
-def misplaced_roles(roles: list[Role], kind: OrgKind) -> list[Role]:
-    """Roles that do not belong in an organisation of ``kind`` (a reporter at a county board)."""
-    return [role for role in roles if role in ROLE_HOMES and kind not in ROLE_HOMES[role]]
-
-
 class MultiCheckboxField(SelectMultipleField):
     """A list of checkboxes, each with its own label."""
 
@@ -52,7 +36,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class UserForm(FlaskForm):
+class UserForm(AppForm):
     username = StringField(
         _l("Användarnamn"),
         validators=[
@@ -87,11 +71,8 @@ class UserForm(FlaskForm):
     )
 
 
-class OrganisationForm(FlaskForm):
-    kind = SelectField(
-        _l("Typ"),
-        choices=[SelectChoice(kind.value, label) for kind, label in ORG_KIND_LABELS.items()],
-    )
+class OrganisationForm(AppForm):
+    kind = EnumSelectField(_l("Typ"), enum_class=OrgKind, labels=ORG_KIND_LABELS)
     name = StringField(_l("Namn"), validators=[DataRequired(_l("Ange namn.")), Length(max=120)])
     county_code = SelectField(_l("Län"), validators=[Optional()])
     scb_code = StringField(

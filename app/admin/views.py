@@ -6,12 +6,12 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from app.admin.forms import ORG_KIND_LABELS, OrganisationForm, UserForm, misplaced_roles
-from app.auth.models import Role, User
+from app.admin.forms import ORG_KIND_LABELS, OrganisationForm, UserForm
+from app.auth.access import roles_required
+from app.auth.models import User
+from app.auth.roles import ADMINS, ROLE_LABELS, Role, misplaced_roles
 from app.auth.services import create_user, find_user, update_user
-from app.core.access import roles_required
 from app.core.models import Organisation
-from app.core.navigation import ROLE_LABELS
 from app.core.services import county_choices, organisation_choices, save_organisation
 from app.extensions import db
 
@@ -19,7 +19,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 @bp.route("/anvandare")
-@roles_required(Role.ADMIN)
+@roles_required(ADMINS)
 def users() -> str:
     """All users with organisation and roles."""
     rows = db.session.scalars(
@@ -47,7 +47,7 @@ def _user_form(user: User | None = None) -> UserForm:
 
 
 @bp.route("/anvandare/ny", methods=["GET", "POST"])
-@roles_required(Role.ADMIN)
+@roles_required(ADMINS)
 def new_user() -> Response | tuple[str, int]:
     """Create a user."""
     form = _user_form()
@@ -71,7 +71,7 @@ def new_user() -> Response | tuple[str, int]:
 
 
 @bp.route("/anvandare/<int:user_id>", methods=["GET", "POST"])
-@roles_required(Role.ADMIN)
+@roles_required(ADMINS)
 def edit_user(user_id: int) -> Response | tuple[str, int]:
     """Change a user's details, roles, status or password."""
     user = db.get_or_404(User, user_id)
@@ -92,7 +92,7 @@ def edit_user(user_id: int) -> Response | tuple[str, int]:
 
 
 @bp.route("/organisationer")
-@roles_required(Role.ADMIN)
+@roles_required(ADMINS)
 def organisations() -> str:
     """All organisations, by county."""
     rows = db.session.scalars(
@@ -104,7 +104,7 @@ def organisations() -> str:
 
 
 def _organisation_page(org: Organisation | None) -> Response | tuple[str, int]:
-    form = OrganisationForm(obj=org, kind=org.kind.value if org else None)
+    form = OrganisationForm(obj=org)
     form.county_code.choices = county_choices()
     if form.validate_on_submit():
         if _organisation_conflicts(org, form):
@@ -137,14 +137,14 @@ def _organisation_conflicts(org: Organisation | None, form: OrganisationForm) ->
 
 
 @bp.route("/organisationer/ny", methods=["GET", "POST"])
-@roles_required(Role.ADMIN)
+@roles_required(ADMINS)
 def new_organisation() -> Response | tuple[str, int]:
     """Create an organisation."""
     return _organisation_page(None)
 
 
 @bp.route("/organisationer/<int:org_id>", methods=["GET", "POST"])
-@roles_required(Role.ADMIN)
+@roles_required(ADMINS)
 def edit_organisation(org_id: int) -> Response | tuple[str, int]:
     """Change an organisation."""
     return _organisation_page(db.get_or_404(Organisation, org_id))

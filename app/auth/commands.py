@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 import sqlalchemy as sa
 
-from app.auth.models import Role
+from app.auth.roles import Role
 from app.auth.services import MIN_PASSWORD_LENGTH, create_user
 from app.core.models import Organisation
 from app.extensions import db

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from app.core.forms import AppForm
 
-class LoginForm(FlaskForm):
+
+class LoginForm(AppForm):
     username = StringField(
         _l("Användarnamn"),
         validators=[DataRequired(_l("Fyll i ditt användarnamn.")), Length(max=80)],

@@ -1,7 +1,7 @@
 """Users and the roles they hold."""
 from __future__ import annotations
 
-import enum
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -9,21 +9,14 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.auth.roles import Role
 from app.core.models import Organisation
 from app.core.types import enum_column, utcnow
 from app.extensions import db
 
 
-class Role(enum.Enum):
-    """What a user may do; a user can hold several roles."""
-
-    COUNTY_COORDINATOR = "county_coordinator"
-    LOGISTICS_MEMBER = "logistics_member"
-    MUNICIPAL_REPORTER = "municipal_reporter"
-    MUNICIPAL_BUYER = "municipal_buyer"
-    PROCUREMENT_LEAD = "procurement_lead"
-    VIEWER = "viewer"
-    ADMIN = "admin"
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
 
 
 class User(UserMixin, db.Model):
@@ -39,6 +32,8 @@ class User(UserMixin, db.Model):
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    #: Part of every session's identity; replacing it ends all of the user's sessions.
+    session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
     role_rows: Mapped[list[UserRole]] = relationship(
@@ -57,8 +52,17 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
 
+    def get_id(self) -> str:
+        """The session's user id: the row id and the current session token."""
+        return f"{self.id}:{self.session_token}"
+
+    def end_sessions(self) -> None:
+        """Revoke every session of this user (logout, password change)."""
+        self.session_token = new_session_token()
+
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -1,11 +1,13 @@
 """Authentication and user administration as plain service functions (the view commits)."""
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 
 import sqlalchemy as sa
 
-from app.auth.models import Role, User, UserRole
+from app.auth.models import User, UserRole
+from app.auth.roles import Role
 from app.core import audit
 from app.core.models import Organisation
 from app.extensions import db
@@ -13,11 +15,16 @@ from app.extensions import db
 MIN_PASSWORD_LENGTH = 10
 
 
-def load_user(user_id: str) -> User | None:
-    """Flask-Login's loader: the active user with this id, or None."""
-    if not user_id.isdigit():
+def load_user(session_id: str) -> User | None:
+    """Flask-Login's loader: the user whose id and current session token this is, or None
+    (a session from before a logout or a password change)."""
+    user_id, _, token = session_id.partition(":")
+    if not (user_id.isdigit() and len(user_id) <= 9 and token):
         return None
-    return db.session.get(User, int(user_id))
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or not secrets.compare_digest(user.session_token, token):
+        return None
+    return user
 
 
 def find_user(username: str) -> User | None:
@@ -33,15 +40,8 @@ def authenticate(username: str, password: str) -> User | None:
 
 
 def user_snapshot(user: User) -> dict[str, object]:
-    """The audited view of a user (never the password hash)."""
-    return {
-        "username": user.username,
-        "full_name": user.full_name,
-        "email": user.email,
-        "organisation_id": user.organisation_id,
-        "active": user.active,
-        "roles": sorted(role.value for role in user.roles),
-    }
+    """The audited view of a user with their roles (never the password hash)."""
+    return audit.snapshot(user) | {"roles": sorted(role.value for role in user.roles)}
 
 
 def create_user(
@@ -84,6 +84,8 @@ def update_user(
     ]
     if password:
         user.set_password(password)
+    if not active:
+        user.end_sessions()
     db.session.flush()
     after = user_snapshot(user) | ({"password_changed": True} if password else {})
     audit.record("user.update", "user", user.id, before=before, after=after,

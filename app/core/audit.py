@@ -48,6 +48,26 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+#: Columns never written to the audit log, whatever the model.
+SECRET_COLUMNS = frozenset({"password_hash", "session_token"})
+#: Bookkeeping columns that change with every write and say nothing about the change.
+BOOKKEEPING_COLUMNS = frozenset({"version", "updated_at"})
+
+
+def snapshot(obj: object, *, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The audited view of a model row: every mapped column except secrets and bookkeeping.
+
+    Large binary columns are left out (a stored document's bytes are kept by its hash).
+    """
+    mapper = sa.inspect(obj).mapper
+    skip = SECRET_COLUMNS | BOOKKEEPING_COLUMNS | exclude
+    return {
+        attr.key: getattr(obj, attr.key)
+        for attr in mapper.column_attrs
+        if attr.key not in skip and not isinstance(attr.columns[0].type, sa.LargeBinary)
+    }
+
+
 def _acting_user_id() -> int | None:
     if has_request_context() and current_user and current_user.is_authenticated:
         return current_user.id

@@ -21,10 +21,3 @@ def choose_language(code: str) -> bool:
     session[SESSION_KEY] = code
     return True
 
-
-def mark(text: str) -> str:
-    """Mark ``text`` for the catalogue without translating it now (translated when shown)."""
-    return text
-
-
-LOGIN_REQUIRED_MESSAGE = mark("Logga in för att se sidan.")

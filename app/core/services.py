@@ -11,12 +11,6 @@ from app.core import audit
 from app.core.models import CareUnit, CareUnitType, County, Organisation, OrgKind, Ownership
 from app.extensions import db
 
-ORG_FIELDS = ("kind", "name", "county_code", "scb_code", "org_number", "population")
-
-
-def org_snapshot(org: Organisation) -> dict[str, object]:
-    return {name: getattr(org, name) for name in ORG_FIELDS}
-
 
 def organisation_choices() -> list[SelectChoice]:
     """Organisations grouped by county for a select box (national ones first)."""
@@ -36,7 +30,7 @@ def county_choices() -> list[SelectChoice]:
 
 def save_organisation(org: Organisation | None, data: Mapping[str, object]) -> Organisation:
     """Create (``org`` None) or update an organisation from validated form data; audited."""
-    before = org_snapshot(org) if org is not None else None
+    before = audit.snapshot(org) if org is not None else None
     if org is None:
         org = Organisation()
         db.session.add(org)
@@ -48,16 +42,9 @@ def save_organisation(org: Organisation | None, data: Mapping[str, object]) -> O
     org.population = data.get("population")
     db.session.flush()
     audit.record("organisation.create" if before is None else "organisation.update",
-                 "organisation", org.id, before=before, after=org_snapshot(org),
+                 "organisation", org.id, before=before, after=audit.snapshot(org),
                  organisation_id=org.id)
     return org
-
-
-CARE_UNIT_FIELDS = ("name", "unit_type", "ownership", "provider_name", "active")
-
-
-def care_unit_snapshot(unit: CareUnit) -> dict[str, object]:
-    return {name: getattr(unit, name) for name in CARE_UNIT_FIELDS}
 
 
 def care_unit_name_taken(org: Organisation, name: str, unit: CareUnit | None) -> bool:
@@ -72,7 +59,7 @@ def care_unit_name_taken(org: Organisation, name: str, unit: CareUnit | None) ->
 def save_care_unit(org: Organisation, unit: CareUnit | None,
                    data: Mapping[str, object]) -> CareUnit:
     """Create (``unit`` None) or update one of ``org``'s care units; audited."""
-    before = care_unit_snapshot(unit) if unit is not None else None
+    before = audit.snapshot(unit) if unit is not None else None
     if unit is None:
         unit = CareUnit(organisation=org)
         db.session.add(unit)
@@ -84,7 +71,7 @@ def save_care_unit(org: Organisation, unit: CareUnit | None,
     unit.active = bool(data.get("active"))
     db.session.flush()
     audit.record("care_unit.create" if before is None else "care_unit.update", "care_unit",
-                 unit.id, before=before, after=care_unit_snapshot(unit), organisation_id=org.id)
+                 unit.id, before=before, after=audit.snapshot(unit), organisation_id=org.id)
     return unit
 
 

@@ -12,6 +12,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def aware_utc(moment: datetime) -> datetime:
+    """``moment`` as timezone-aware UTC (SQLite returns naive datetimes; they are stored in UTC)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def enum_column(enum_class: type[enum.Enum], length: int = 32) -> sa.Enum:
     """A portable enum column that stores the member's value as text (no native DB enum)."""
     return sa.Enum(

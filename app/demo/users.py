@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from app.auth.models import Role
+from app.auth.roles import Role
 from app.auth.services import create_user, find_user
 from app.core.models import Organisation, OrgKind
 from app.extensions import db

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from app.auth.models import Role, User
+from app.auth.models import User
+from app.auth.roles import Role
 
 
 @dataclass(frozen=True)

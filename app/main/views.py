@@ -6,8 +6,8 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from app.allocation import FAIRNESS_PRINCIPLE_EN, FAIRNESS_PRINCIPLE_SV
-from app.auth.models import Role
-from app.core.access import roles_required
+from app.auth.access import roles_required
+from app.auth.roles import ALL_ROLES, SITUATION_READERS
 from app.core.formatting import current_language
 from app.core.i18n import choose_language
 from app.main.dashboard import dashboard_cards
@@ -17,12 +17,11 @@ bp = Blueprint("main", __name__)
 
 
 @bp.route("/")
-@roles_required(*Role)
+@roles_required(ALL_ROLES)
 def dashboard() -> str:
     """The start page: what the logged-in user's roles let them do."""
     status = None
-    if current_user.has_role(Role.MUNICIPAL_REPORTER, Role.COUNTY_COORDINATOR,
-                             Role.LOGISTICS_MEMBER, Role.VIEWER):
+    if current_user.has_role(*SITUATION_READERS):
         status = status_for(current_user.organisation)
     return render_template("main/dashboard.html", cards=dashboard_cards(current_user),
                            status=status)

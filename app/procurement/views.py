@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from app.auth.models import Role
-from app.core.access import roles_required
+from app.auth.access import roles_required
+from app.auth.roles import PROCUREMENT_READERS
 
 bp = Blueprint("procurement", __name__, url_prefix="/inkop")
 
 
 @bp.route("/")
-@roles_required(Role.MUNICIPAL_BUYER, Role.PROCUREMENT_LEAD, Role.COUNTY_COORDINATOR)
+@roles_required(PROCUREMENT_READERS)
 def index() -> str:
     """Start page of joint procurement."""
     return render_template("procurement/index.html")

@@ -16,8 +16,8 @@ from app.core import audit
 from app.core.models import Material
 from app.extensions import db
 from app.reports.forms import LineForm
+from app.reports.labels import period_label
 from app.reports.models import Report, ReportImport, ReportRevision
-from app.reports.periods import Period
 from app.reports.picture import CountyPicture
 from app.reports.services import (
     Section,
@@ -51,15 +51,6 @@ class ImportRow:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-def period_label(period: Period) -> str:
-    if period.is_week:
-        year, week, _ = period.start.isocalendar()
-        return gettext("v. %(week)s %(year)s", week=week, year=year)
-    if period.days == 1:
-        return period.start.isoformat()
-    return f"{period.start.isoformat()} – {period.end.isoformat()}"
 
 
 def report_sheet(report: Report, revision: ReportRevision, sections: list[Section],
@@ -138,16 +129,59 @@ def validate_rows(report: Report, table: Table, sections: list[Section],
 
 def store_preview(revision: ReportRevision, filename: str, rows: list[ImportRow],
                   user_id: int) -> ReportImport:
-    """Keep the validated rows until the user confirms them."""
+    """Keep the checked rows, errors included, until the user confirms (or re-uploads)."""
     pending = ReportImport(revision=revision, filename=filename[:200], created_by_id=user_id,
-                           rows=[{"section": row.section_key, "material": row.material_code,
-                                  "values": row.values} for row in rows])
+                           rows=[{"row": row.row_number, "section": row.section_key,
+                                  "section_label": row.section_label,
+                                  "material": row.material_code, "values": row.values,
+                                  "errors": row.errors} for row in rows])
     db.session.add(pending)
     db.session.flush()
     audit.record("report_import.upload", "report_import", pending.id,
                  organisation_id=revision.report.organisation_id,
-                 after={"filename": filename, "rows": len(rows)})
+                 after={"filename": filename, "rows": len(rows),
+                        "rows_with_errors": sum(1 for row in rows if row.errors)})
     return pending
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    """One row of a stored import as the preview shows it."""
+
+    row_number: int
+    material_name: str
+    section_label: str
+    values: dict[str, str]
+    errors: list[str]
+    changed: frozenset[str]  # fields whose value differs from what the report holds now
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def preview_rows(pending: ReportImport, report: Report, materials: list[Material],
+                 language: str) -> list[PreviewRow]:
+    """The stored rows with material names and the fields that would change the report."""
+    names = {m.code.casefold(): m.name_for(language) for m in materials}
+    ids = {m.code.casefold(): m.id for m in materials}
+    stored = lines_by_key(draft_of(report).lines) if draft_of(report) else {}
+    forms = _validated_forms(pending, report)
+    rows = []
+    for row, form in zip(pending.rows, forms, strict=True):
+        code = row["material"].casefold()
+        line = stored.get((row["section"], ids.get(code)))
+        changed = frozenset() if row["errors"] else _changed_fields(form, line)
+        rows.append(PreviewRow(row["row"], names.get(code, row["material"]),
+                               row["section_label"], row["values"], row["errors"], changed))
+    return rows
+
+
+def _changed_fields(form: LineForm, line: object | None) -> frozenset[str]:
+    """Fields of a valid row whose value differs from the stored line (all, if none)."""
+    form.validate()
+    return frozenset(name for name in FIELD_COLUMNS
+                     if line is None or (form.data[name] or None) != (getattr(line, name) or None))
 
 
 def apply_import(pending: ReportImport, report: Report, sections: list[Section],
@@ -172,10 +206,12 @@ def _validated_forms(pending: ReportImport, report: Report) -> list[LineForm]:
 
 def is_importable(pending: ReportImport, report: Report, sections: list[Section],
                   materials: list[Material]) -> bool:
-    """Whether a preview can still be saved: unapplied, for the current draft, and every row
-    still pointing at an existing section and material and passing the line rules."""
+    """Whether a preview can be saved: unapplied, for the current draft, without errors, and
+    every row still pointing at an existing section and material and passing the rules."""
     draft = draft_of(report)
     if draft is None or pending.revision_id != draft.id or pending.applied_at is not None:
+        return False
+    if not pending.rows or any(row["errors"] for row in pending.rows):
         return False
     keys = {section.key for section in sections}
     codes = {material.code.casefold() for material in materials}
@@ -196,9 +232,14 @@ def county_sheets(picture: CountyPicture, county_name: str) -> list[Sheet]:
             if figure is not None:
                 detail_rows.append(_detail(row.organisation.name, material, figure))
     days_rows.append(["Länet totalt", "",
-                      *(_days(picture.totals[m.id]) for m in picture.materials)])
+                      *(_days(picture.totals[m.id].figure) for m in picture.materials)])
     for material in picture.materials:
-        detail_rows.append(_detail("Länet totalt", material, picture.totals[material.id]))
+        total = picture.totals[material.id]
+        detail_rows.append(_detail("Länet totalt (brist efter full omfördelning)", material,
+                                   total.figure))
+        detail_rows.append(["Summa av kommunernas behov", material.code, material.name_sv,
+                            material.unit, None, None, None, None, None, total.need_sum, None,
+                            None])
     return [
         Sheet(f"Dagar {label}", ["Kommun", "Rapporterat", *(m.name_sv for m in picture.materials)],
               days_rows),

@@ -5,18 +5,15 @@ import re
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
     DecimalField,
     IntegerField,
-    SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     InputRequired,
     Length,
@@ -26,6 +23,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from app.core.forms import AppForm, EnumSelectField
 from app.core.models import CareUnitType, Ownership
 from app.reports.periods import Frequency
 
@@ -36,7 +34,7 @@ WHITESPACE = re.compile(r"[\s\u00a0\u202f]")
 class QuantityField(IntegerField):
     """A whole, non-negative number below :data:`MAX_QUANTITY`; '1 234' is accepted."""
 
-    def pre_validate(self, form: FlaskForm) -> None:
+    def pre_validate(self, form: AppForm) -> None:
         if self.process_errors:
             raise StopValidation  # one message for text that is not a number, not two
 
@@ -82,7 +80,7 @@ def quantity_validators(required: bool = False) -> list:
                                message=_l("Ange ett tal mellan 0 och 10 000 000."))]
 
 
-class LineForm(FlaskForm):
+class LineForm(AppForm):
     """One line of a report: a material in one section."""
 
     class Meta:
@@ -122,13 +120,11 @@ class LineForm(FlaskForm):
         return valid
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(AppForm):
     """County settings: reporting frequency, horizon, thresholds and scenario."""
 
-    frequency = SelectField(_l("Rapporteringsfrekvens"), choices=[
-        SelectChoice(Frequency.WEEKLY.value, _l("Varje vecka")),
-        SelectChoice(Frequency.DAILY.value, _l("Varje dag (akut läge)")),
-    ])
+    frequency = EnumSelectField(_l("Rapporteringsfrekvens"), enum_class=Frequency, labels={
+        Frequency.WEEKLY: _l("Varje vecka"), Frequency.DAILY: _l("Varje dag (akut läge)")})
     horizon_days = IntegerField(_l("Planeringshorisont (dagar)"), validators=[
         InputRequired(_l("Fyll i ett värde.")),
         NumberRange(min=1, max=180, message=_l("Ange 1–180 dagar."))])
@@ -149,37 +145,35 @@ class SettingsForm(FlaskForm):
             raise ValidationError(_l("Gul gräns måste vara större än röd gräns."))
 
 
-class ImportForm(FlaskForm):
+class ImportForm(AppForm):
     file = FileField(_l("Fil (.xlsx eller .csv)"), validators=[
         FileRequired(_l("Välj en fil.")),
         FileAllowed(["xlsx", "csv"], _l("Filen måste vara .xlsx eller .csv.")),
     ])
 
 
-UNIT_TYPE_CHOICES = [
-    SelectChoice(CareUnitType.RESIDENTIAL_CARE.value, _l("Särskilt boende")),
-    SelectChoice(CareUnitType.HOME_CARE.value, _l("Hemtjänst")),
-    SelectChoice(CareUnitType.HOME_HEALTH_CARE.value, _l("Hemsjukvård")),
-    SelectChoice(CareUnitType.DISABILITY_SUPPORT.value, _l("LSS")),
-    SelectChoice(CareUnitType.OTHER.value, _l("Annan")),
-]
-UNIT_TYPE_LABELS = {CareUnitType(choice.value): choice.label for choice in UNIT_TYPE_CHOICES}
+UNIT_TYPE_LABELS = {
+    CareUnitType.RESIDENTIAL_CARE: _l("Särskilt boende"),
+    CareUnitType.HOME_CARE: _l("Hemtjänst"),
+    CareUnitType.HOME_HEALTH_CARE: _l("Hemsjukvård"),
+    CareUnitType.DISABILITY_SUPPORT: _l("LSS"),
+    CareUnitType.OTHER: _l("Annan"),
+}
+OWNERSHIP_LABELS = {Ownership.MUNICIPAL: _l("Kommunal"), Ownership.PRIVATE: _l("Privat")}
 
 
-class CareUnitForm(FlaskForm):
+class CareUnitForm(AppForm):
     """A care unit (verksamhet) of the municipality, municipal or private."""
 
     name = StringField(_l("Namn"), validators=[
         InputRequired(_l("Ange namn.")), Length(max=120, message=_l("Högst 120 tecken."))])
-    unit_type = SelectField(_l("Typ av verksamhet"), choices=UNIT_TYPE_CHOICES)
-    ownership = SelectField(_l("Utförare"), choices=[
-        SelectChoice(Ownership.MUNICIPAL.value, _l("Kommunal")),
-        SelectChoice(Ownership.PRIVATE.value, _l("Privat")),
-    ])
+    unit_type = EnumSelectField(_l("Typ av verksamhet"), enum_class=CareUnitType,
+                                labels=UNIT_TYPE_LABELS)
+    ownership = EnumSelectField(_l("Utförare"), enum_class=Ownership, labels=OWNERSHIP_LABELS)
     provider_name = StringField(_l("Privat utförare (företagets namn)"), validators=[
         Length(max=120, message=_l("Högst 120 tecken."))])
     active = BooleanField(_l("Aktiv (ingår i rapporten)"), default=True)
 
     def validate_provider_name(self, field: StringField) -> None:
-        if self.ownership.data == Ownership.PRIVATE.value and not (field.data or "").strip():
+        if self.ownership.data is Ownership.PRIVATE and not (field.data or "").strip():
             raise ValidationError(_l("Ange vilket företag som driver verksamheten."))

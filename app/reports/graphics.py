@@ -10,7 +10,7 @@ from markupsafe import Markup
 from app.core.formatting import current_language, number
 from app.core.formatting import days as format_days
 from app.core.models import Material, Organisation
-from app.reports.exchange import period_label
+from app.reports.labels import period_label
 from app.reports.picture import CountyPicture, Figure
 from app.reports.svg import LegendItem, MapArea, Series, county_map_svg, trend_chart_svg
 
@@ -42,8 +42,31 @@ def _area_label(org: Organisation, figure: Figure | None) -> str:
     return _("%(name)s: %(days)s dagar av tillgång", name=org.name, days=format_days(figure.days))
 
 
-def county_graphics(picture: CountyPicture, material: Material) -> Graphics:
-    """Map coloured by the material's days of supply, and its trend over recent periods."""
+@dataclass(frozen=True)
+class ChartChoice:
+    """Which municipalities the trend chart shows, and whether the user chose them."""
+
+    shown: list[int]  # organisation ids, in the chart's order
+    chosen_by_user: bool
+
+
+def municipality_chart_choices(picture: CountyPicture, material: Material,
+                               requested: list[int]) -> ChartChoice:
+    """The municipalities the user asked for (at most :data:`MAX_MUNICIPALITY_SERIES`), or
+    by default those with the fewest days of supply now."""
+    known = [row.organisation.id for row in picture.rows]
+    wanted = [org_id for org_id in dict.fromkeys(requested) if org_id in known]
+    if wanted:
+        return ChartChoice(wanted[:MAX_MUNICIPALITY_SERIES], True)
+    reported = [row for row in picture.rows if material.id in row.cells]
+    reported.sort(key=lambda row: row.cells[material.id].days or 0.0)
+    return ChartChoice([row.organisation.id for row in reported[:MAX_MUNICIPALITY_SERIES]],
+                       False)
+
+
+def county_graphics(picture: CountyPicture, material: Material, shown: list[int]) -> Graphics:
+    """Map coloured by the material's days of supply, and its trend over recent periods for
+    the county and the municipalities in ``shown``."""
     areas = {
         row.organisation.scb_code: MapArea(
             code=row.organisation.scb_code,
@@ -62,36 +85,16 @@ def county_graphics(picture: CountyPicture, material: Material) -> Graphics:
                       "Välj en kommun för att se detaljer."),
         legend=legend(picture))
     labels = [period_label(period) for period in picture.periods]
+    names = {row.organisation.id: row.organisation.name for row in picture.rows}
     series = [Series(_("Länet totalt"), picture.trend[material.id])]
-    series += _lowest_municipalities(picture, material)
+    series += [Series(names[org_id], picture.municipality_trend[(org_id, material.id)])
+               for org_id in shown]
     chart_svg = trend_chart_svg(
         labels, series,
         title=_("Trend: dagar av tillgång, %(material)s", material=name),
-        description=_("Dagar av tillgång per period för länet och de kommuner som har minst."),
+        description=_("Dagar av tillgång per period för länet och kommunerna %(names)s.",
+                      names=", ".join(names[org_id] for org_id in shown) or "–"),
         y_label=_("Dagar"), thresholds=(picture.settings.red_below_days,
                                          picture.settings.yellow_below_days),
         format_number=number)
     return Graphics(map_svg, chart_svg, labels, series)
-
-
-def _lowest_municipalities(picture: CountyPicture, material: Material) -> list[Series]:
-    """The municipalities with the fewest days now (all of them in small counties)."""
-    reported = [row for row in picture.rows if material.id in row.cells]
-    reported.sort(key=lambda row: row.cells[material.id].days or 0.0)
-    return [Series(row.organisation.name,
-                   picture.municipality_trend[(row.organisation.id, material.id)])
-            for row in reported[:MAX_MUNICIPALITY_SERIES]]
-
-
-def municipality_chart(picture: CountyPicture, org: Organisation, material: Material
-                       ) -> tuple[Markup, list[str], list[Series]]:
-    """One municipality's trend for a material, beside the county's."""
-    labels = [period_label(period) for period in picture.periods]
-    series = [Series(org.name, picture.municipality_trend[(org.id, material.id)])]
-    chart = trend_chart_svg(
-        labels, series, title=_("Trend: %(name)s, %(material)s", name=org.name,
-                                material=material.name_for(current_language())),
-        description=_("Dagar av tillgång per period."), y_label=_("Dagar"),
-        thresholds=(picture.settings.red_below_days, picture.settings.yellow_below_days),
-        format_number=number, id_prefix=f"trend-{org.id}-{material.id}")
-    return chart, labels, series

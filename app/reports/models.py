@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.auth.models import User
 from app.core.models import CareUnit, Material, Organisation
 from app.core.types import enum_column, utcnow
+from app.core.workflow import Stateful
 from app.extensions import db
 from app.reports.periods import Frequency, Period
 
@@ -89,11 +90,18 @@ class Report(db.Model):
         return self.revisions[-1]
 
 
-class ReportRevision(db.Model):
-    """One version of a report; read-only once submitted."""
+class ReportRevision(Stateful, db.Model):
+    """One version of a report; read-only once submitted.
+
+    Every change to its lines also stamps ``updated_at``, so the row's ``version`` moves with
+    its content: a submission confirms the version the user reviewed, and a line saved by a
+    request that read the revision before a concurrent submission is refused.
+    """
 
     __tablename__ = "report_revisions"
     __table_args__ = (sa.UniqueConstraint("report_id", "number"),)
+    TRANSITIONS = {RevisionStatus.DRAFT: frozenset({RevisionStatus.SUBMITTED})}
+    AUDIT_ENTITY = "report_revision"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(sa.ForeignKey("reports.id"), index=True)
@@ -106,6 +114,7 @@ class ReportRevision(db.Model):
     submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     late: Mapped[bool] = mapped_column(default=False)
     note: Mapped[str | None] = mapped_column(sa.String(500))
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     report: Mapped[Report] = relationship(back_populates="revisions", foreign_keys=[report_id])
     lines: Mapped[list[ReportLine]] = relationship(back_populates="revision",
@@ -145,6 +154,8 @@ class ReportLine(db.Model):
     incoming_date: Mapped[date | None]
     support_quantity: Mapped[int] = mapped_column(default=0)
     support_justification: Mapped[str | None] = mapped_column(sa.Text)
+    #: Carried forward from the previous period and not saved by anyone since.
+    prefilled: Mapped[bool] = mapped_column(default=False)
 
     revision: Mapped[ReportRevision] = relationship(back_populates="lines")
     material: Mapped[Material] = relationship()

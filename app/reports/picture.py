@@ -1,7 +1,8 @@
-"""The county picture: days of supply per municipality and material, from submitted reports.
+"""The county picture as a pure calculation: figures, totals and trends from reported data.
 
-All figures for a county come from a fixed number of aggregate queries, whatever the number of
-municipalities (no query per municipality or per cell).
+No database here: :mod:`app.reports.supply` loads the submitted lines of a county into a
+:class:`ReportedData` and calls :func:`compute_picture`. Every figure follows the
+definitions in :mod:`app.reports.metrics`.
 """
 from __future__ import annotations
 
@@ -9,17 +10,22 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Protocol
 
-import sqlalchemy as sa
-
-from app.core.models import Material, Organisation, OrgKind
-from app.core.sql import days_between
-from app.extensions import db
 from app.reports import metrics
-from app.reports.models import CountySettings, Report, ReportLine, ReportRevision
-from app.reports.periods import Period, period_containing
+from app.reports.periods import Frequency, Period, period_containing
 
 TREND_PERIODS = 8
+
+
+class PictureSettings(Protocol):
+    """What the calculation needs of a county's settings."""
+
+    frequency: Frequency
+    horizon_days: int
+    red_below_days: int
+    yellow_below_days: int
+    scenario_multiplier: float
 
 
 @dataclass(frozen=True)
@@ -38,7 +44,10 @@ class Totals:
 
 @dataclass(frozen=True)
 class Figure:
-    """What the pages show for one cell: the reported totals and the derived figures."""
+    """What the pages show for one cell: the reported totals and the derived figures.
+
+    ``forecast_level`` is the traffic light of the forecast, by the same thresholds.
+    """
 
     totals: Totals
     daily_use: float | None
@@ -46,11 +55,29 @@ class Figure:
     need: int
     level: str
     forecast: float | None = None
+    forecast_level: str = "none"
+
+
+@dataclass(frozen=True)
+class CountyTotal:
+    """The county as a whole for one material.
+
+    ``figure`` sums every reported municipality's stock, incoming and use, so its need is
+    what the county lacks even after a perfect redistribution (``shortage``), while
+    ``need_sum`` adds up each municipality's own need (what the short ones lack today).
+    """
+
+    figure: Figure
+    need_sum: int
+
+    @property
+    def shortage(self) -> int:
+        return self.figure.need
 
 
 @dataclass
 class MunicipalityRow:
-    organisation: Organisation
+    organisation: object  # an Organisation, passed through untouched
     report_id: int | None = None
     late: bool = False
     cells: dict[int, Figure] = field(default_factory=dict)
@@ -62,8 +89,8 @@ class MunicipalityRow:
 
 @dataclass(frozen=True)
 class SupportRequest:
-    organisation: Organisation
-    material: Material
+    organisation: object
+    material: object
     quantity: int
     justification: str
     private: bool
@@ -73,58 +100,36 @@ class SupportRequest:
 class CountyPicture:
     county_code: str
     period: Period
-    settings: CountySettings
-    materials: list[Material]
+    settings: PictureSettings
+    materials: list
     rows: list[MunicipalityRow]
-    totals: dict[int, Figure]
+    totals: dict[int, CountyTotal]
     periods: list[Period]
     trend: dict[int, list[float | None]]  # material id → county days of supply per period
     municipality_trend: dict[tuple[int, int], list[float | None]]  # (org, material) → days
     support_requests: list[SupportRequest]
 
     @property
-    def missing(self) -> list[Organisation]:
+    def missing(self) -> list:
         return [row.organisation for row in self.rows if not row.reported]
 
 
 Key = tuple[int, date, int]  # organisation id, period start, material id
-
-
-def derive(totals: Totals, history: Sequence[metrics.PeriodUse], settings: CountySettings
-           ) -> Figure:
-    """Daily use (averaged over recent periods), days of supply, need and traffic light."""
-    return derive_with_use(totals, metrics.daily_use(history), settings)
-
-
-def derive_with_use(totals: Totals, use: float | None, settings: CountySettings,
-                    forecast: float | None = None) -> Figure:
-    """The figure for ``totals`` given the daily use."""
-    days = metrics.days_of_supply(totals.stock, totals.incoming, use)
-    return Figure(
-        totals=totals, daily_use=use, days=days,
-        need=metrics.need_for_horizon(settings.horizon_days, use, totals.stock, totals.incoming),
-        level=metrics.traffic_light(days, settings.red_below_days, settings.yellow_below_days),
-        forecast=forecast,
-    )
-
-
-def _submitted_lines_query(org_ids: sa.ColumnElement[bool] | None, since: date, until: date):
-    """Lines of the submitted revision of every report in the window (a select to refine)."""
-    query = (
-        sa.select(Report.organisation_id, Report.period_start, Report.period_end,
-                  ReportLine.material_id)
-        .join(ReportLine, ReportLine.revision_id == Report.submitted_revision_id)
-        .where(Report.period_start >= since, Report.period_start <= until)
-    )
-    return query if org_ids is None else query.where(org_ids)
+Delivery = tuple[int, int]  # (days after the period's end, quantity)
 
 
 class ReportedData:
-    """Summed submitted lines per (organisation, period, material) with memoised daily use."""
+    """Summed submitted lines per (organisation, period, material) with memoised daily use.
 
-    def __init__(self, totals: dict[Key, Totals], periods: dict[tuple[int, date], Period]):
+    ``deliveries`` holds each key's confirmed deliveries, within the horizon or not (the
+    forecast follows them all); ``totals`` count only those within the horizon.
+    """
+
+    def __init__(self, totals: dict[Key, Totals], periods: dict[tuple[int, date], Period],
+                 deliveries: dict[Key, list[Delivery]] | None = None):
         self.totals = totals
         self.periods = periods
+        self.deliveries = deliveries or {}
         self.starts: dict[int, list[date]] = defaultdict(list)
         for org_id, start in sorted(periods):
             self.starts[org_id].append(start)
@@ -148,29 +153,29 @@ class ReportedData:
         return self._use[key]
 
 
-def load_reported(org_filter: sa.ColumnElement[bool], since: date, until: date,
-                  horizon_days: int) -> ReportedData:
-    """Summed submitted lines per (organisation, period, material), in one query."""
-    within_horizon = days_between(ReportLine.incoming_date, Report.period_end) <= horizon_days
-    query = _submitted_lines_query(org_filter, since, until).with_only_columns(
-        Report.organisation_id, Report.period_start, Report.period_end, ReportLine.material_id,
-        sa.func.sum(ReportLine.stock), sa.func.sum(ReportLine.consumption),
-        sa.func.sum(sa.case((within_horizon, ReportLine.incoming), else_=0)),
-        sa.func.sum(ReportLine.support_quantity),
-    ).group_by(Report.organisation_id, Report.period_start, Report.period_end,
-               ReportLine.material_id)
-    totals: dict[Key, Totals] = {}
-    periods: dict[tuple[int, date], Period] = {}
-    for org_id, start, end, material_id, stock, used, incoming, support in db.session.execute(
-            query):
-        totals[(org_id, start, material_id)] = Totals(int(stock), int(used), int(incoming),
-                                                      int(support))
-        periods[(org_id, start)] = Period(start, end)
-    return ReportedData(totals, periods)
+def derive(totals: Totals, history: Sequence[metrics.PeriodUse], settings: PictureSettings
+           ) -> Figure:
+    """Daily use (averaged over recent periods), days of supply, need and traffic light."""
+    return derive_with_use(totals, metrics.daily_use(history), settings)
+
+
+def derive_with_use(totals: Totals, use: float | None, settings: PictureSettings,
+                    forecast: float | None = None) -> Figure:
+    """The figure for ``totals`` given the daily use (and the forecast, if computed)."""
+    days = metrics.days_of_supply(totals.stock, totals.incoming, use)
+    return Figure(
+        totals=totals, daily_use=use, days=days,
+        need=metrics.need_for_horizon(settings.horizon_days, use, totals.stock, totals.incoming),
+        level=_light(days, settings), forecast=forecast, forecast_level=_light(forecast, settings),
+    )
+
+
+def _light(days: float | None, settings: PictureSettings) -> str:
+    return metrics.traffic_light(days, settings.red_below_days, settings.yellow_below_days)
 
 
 def figure_at(data: ReportedData, org_id: int, material_id: int, start: date,
-              settings: CountySettings) -> Figure | None:
+              settings: PictureSettings) -> Figure | None:
     """The derived figure of one municipality, material and period, if reported."""
     totals = data.get(org_id, start, material_id)
     if totals is None:
@@ -178,137 +183,78 @@ def figure_at(data: ReportedData, org_id: int, material_id: int, start: date,
     return derive_with_use(totals, data.daily_use(org_id, material_id, start), settings)
 
 
-def _deliveries(org_filter: sa.ColumnElement[bool], period: Period
-                ) -> dict[tuple[int, int], list[tuple[int, int]]]:
-    """Confirmed deliveries of the period's submitted reports: (org, material) → (day, qty)."""
-    offset = days_between(ReportLine.incoming_date, Report.period_end)
-    query = _submitted_lines_query(org_filter, period.start, period.start).with_only_columns(
-        Report.organisation_id, ReportLine.material_id, offset, sa.func.sum(ReportLine.incoming),
-    ).where(ReportLine.incoming > 0).group_by(Report.organisation_id, ReportLine.material_id,
-                                               offset)
-    found: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
-    for org_id, material_id, day, quantity in db.session.execute(query):
-        found[(org_id, material_id)].append((int(day), int(quantity)))
-    return found
-
-
-def _forecast(totals: Totals, history: Sequence[metrics.PeriodUse],
-              deliveries: Iterable[tuple[int, int]], settings: CountySettings) -> float | None:
-    return metrics.forecast_days(
-        totals.stock, list(deliveries), metrics.daily_use(history),
-        trend_per_day=metrics.use_trend_per_day(history),
+def _with_forecast(data: ReportedData, org_id: int, material_id: int, start: date,
+                   settings: PictureSettings) -> Figure | None:
+    """The figure of the period with its forecast (trend, scenario and confirmed deliveries)."""
+    figure = figure_at(data, org_id, material_id, start, settings)
+    if figure is None:
+        return None
+    history = data.history(org_id, material_id, start)
+    forecast = metrics.forecast_days(
+        figure.totals.stock, data.deliveries.get((org_id, start, material_id), []),
+        figure.daily_use, trend_per_day=metrics.use_trend_per_day(history),
         multiplier=float(settings.scenario_multiplier))
+    return derive_with_use(figure.totals, figure.daily_use, settings, forecast)
 
 
-def _support_requests(org_filter: sa.ColumnElement[bool], period: Period,
-                      orgs: dict[int, Organisation], materials: dict[int, Material]
-                      ) -> list[SupportRequest]:
-    """Requests for support in the period, one per municipality and material."""
-    query = _submitted_lines_query(org_filter, period.start, period.start).with_only_columns(
-        Report.organisation_id, ReportLine.material_id, ReportLine.support_quantity,
-        ReportLine.support_justification, ReportLine.private,
-    ).where(ReportLine.support_quantity > 0)
-    grouped: dict[tuple[int, int], list[tuple[int, str, bool]]] = defaultdict(list)
-    for org_id, material_id, quantity, text, private in db.session.execute(query):
-        grouped[(org_id, material_id)].append((quantity, (text or "").strip(), private))
-    requests = [
-        SupportRequest(orgs[org_id], materials[material_id], sum(q for q, _, _ in parts),
-                       " ".join(dict.fromkeys(text for _, text, _ in parts if text)),
-                       any(private for _, _, private in parts))
-        for (org_id, material_id), parts in grouped.items()
-    ]
-    return sorted(requests, key=lambda r: (r.organisation.name, r.material.sort_order))
+def county_total(data: ReportedData, org_ids: Iterable[int], material_id: int, start: date,
+                 settings: PictureSettings) -> CountyTotal:
+    """The county's figure (summed totals and daily use) and the sum of the municipalities'
+    own needs, over the municipalities that reported."""
+    total, uses, need_sum = Totals(), [], 0
+    for org_id in org_ids:
+        figure = figure_at(data, org_id, material_id, start, settings)
+        if figure is not None:
+            total = total + figure.totals
+            need_sum += figure.need
+            if figure.daily_use is not None:
+                uses.append(figure.daily_use)
+    use = sum(uses) if uses else None
+    return CountyTotal(derive_with_use(total, use, settings), need_sum)
 
 
-def _report_status(org_filter: sa.ColumnElement[bool], period: Period
-                   ) -> dict[int, tuple[int, bool]]:
-    """Organisation id → (report id, late) for reports of the period that have been submitted."""
-    first_submission = (
-        sa.select(ReportRevision.report_id, sa.func.min(ReportRevision.number).label("first"))
-        .where(ReportRevision.submitted_at.is_not(None))
-        .group_by(ReportRevision.report_id).subquery()
-    )
-    query = (
-        sa.select(Report.organisation_id, Report.id, ReportRevision.late)
-        .join(first_submission, first_submission.c.report_id == Report.id)
-        .join(ReportRevision, sa.and_(ReportRevision.report_id == Report.id,
-                                      ReportRevision.number == first_submission.c.first))
-        .where(org_filter, Report.period_start == period.start)
-    )
-    return {org_id: (report_id, late) for org_id, report_id, late in db.session.execute(query)}
-
-
-def county_municipalities(county_code: str) -> list[Organisation]:
-    return list(db.session.scalars(
-        sa.select(Organisation).where(Organisation.county_code == county_code,
-                                      Organisation.kind == OrgKind.MUNICIPALITY)
-        .order_by(Organisation.name)))
-
-
-def build_picture(county_code: str, period: Period, settings: CountySettings,
-                  materials: list[Material], municipalities: list[Organisation]
-                  ) -> CountyPicture:
-    """Everything the county picture shows for ``period``."""
-    org_filter = Report.organisation_id.in_([org.id for org in municipalities])
-    periods = trend_periods(period, settings)
-    data = load_reported(org_filter, periods[0].start, period.start, settings.horizon_days)
-    deliveries = _deliveries(org_filter, period)
-    status = _report_status(org_filter, period)
-    rows = []
-    for org in municipalities:
-        report_id, late = status.get(org.id, (None, False))
-        row = MunicipalityRow(org, report_id, late)
-        for material in materials:
-            figure = figure_at(data, org.id, material.id, period.start, settings)
-            if figure is not None:
-                history = data.history(org.id, material.id, period.start)
-                row.cells[material.id] = derive_with_use(
-                    figure.totals, figure.daily_use, settings,
-                    _forecast(figure.totals, history, deliveries[(org.id, material.id)],
-                              settings))
-        rows.append(row)
-    return CountyPicture(
-        county_code=county_code, period=period, settings=settings, materials=materials,
-        rows=rows,
-        totals={m.id: county_figure(data, [r.organisation.id for r in rows], m.id,
-                                    period.start, settings) for m in materials},
-        periods=periods,
-        trend={m.id: [county_figure(data, data.starts.keys(), m.id, p.start, settings).days
-                      for p in periods] for m in materials},
-        municipality_trend={
-            (row.organisation.id, m.id): [
-                _days(figure_at(data, row.organisation.id, m.id, p.start, settings))
-                for p in periods]
-            for row in rows for m in materials},
-        support_requests=_support_requests(org_filter, period,
-                                           {o.id: o for o in municipalities},
-                                           {m.id: m for m in materials}),
-    )
+def trend_periods(period: Period, frequency: Frequency) -> list[Period]:
+    """The last :data:`TREND_PERIODS` periods up to ``period``, oldest first."""
+    periods = [period]
+    while len(periods) < TREND_PERIODS:
+        periods.append(period_containing(periods[-1].start - timedelta(days=1), frequency))
+    return periods[::-1]
 
 
 def _days(figure: Figure | None) -> float | None:
     return None if figure is None else figure.days
 
 
-def trend_periods(period: Period, settings: CountySettings) -> list[Period]:
-    """The last :data:`TREND_PERIODS` periods up to ``period``, oldest first."""
-    periods = [period]
-    while len(periods) < TREND_PERIODS:
-        periods.append(period_containing(periods[-1].start - timedelta(days=1),
-                                         settings.frequency))
-    return periods[::-1]
+def compute_picture(county_code: str, period: Period, settings: PictureSettings,
+                    materials: list, municipalities: list, data: ReportedData,
+                    status: dict[int, tuple[int, bool]],
+                    support_requests: list[SupportRequest]) -> CountyPicture:
+    """Everything the county picture shows for ``period``, from data already loaded.
 
-
-def county_figure(data: ReportedData, org_ids: Iterable[int], material_id: int, start: date,
-                  settings: CountySettings) -> Figure:
-    """County-level figure of the reported municipalities: summed totals and daily use."""
-    total, uses = Totals(), []
-    for org_id in org_ids:
-        totals = data.get(org_id, start, material_id)
-        if totals is not None:
-            total = total + totals
-            use = data.daily_use(org_id, material_id, start)
-            if use is not None:
-                uses.append(use)
-    use = sum(uses) if uses else None
-    return derive_with_use(total, use, settings)
+    ``status`` maps organisation ids to (report id, late) for the period's submitted reports.
+    """
+    periods = trend_periods(period, settings.frequency)
+    rows = []
+    for org in municipalities:
+        report_id, late = status.get(org.id, (None, False))
+        row = MunicipalityRow(org, report_id, late)
+        for material in materials:
+            figure = _with_forecast(data, org.id, material.id, period.start, settings)
+            if figure is not None:
+                row.cells[material.id] = figure
+        rows.append(row)
+    org_ids = [org.id for org in municipalities]
+    return CountyPicture(
+        county_code=county_code, period=period, settings=settings, materials=materials,
+        rows=rows,
+        totals={m.id: county_total(data, org_ids, m.id, period.start, settings)
+                for m in materials},
+        periods=periods,
+        trend={m.id: [county_total(data, org_ids, m.id, p.start, settings).figure.days
+                      for p in periods] for m in materials},
+        municipality_trend={
+            (org_id, m.id): [_days(figure_at(data, org_id, m.id, p.start, settings))
+                             for p in periods]
+            for org_id in org_ids for m in materials},
+        support_requests=support_requests,
+    )

@@ -8,12 +8,15 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask import abort
 from flask_babel import gettext
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import User
-from app.core import audit
-from app.core.models import CareUnit, Material, Organisation
+from app.core import audit, workflow
+from app.core.models import CareUnit, County, Material, Organisation
+from app.core.types import aware_utc
 from app.extensions import db
 from app.reports.models import (
     Breakdown,
@@ -45,6 +48,10 @@ class Section:
     care_unit_id: int | None = None
 
 
+SETTINGS_FIELDS = ("frequency", "horizon_days", "red_below_days", "yellow_below_days",
+                   "scenario_multiplier")
+
+
 def county_settings(county_code: str) -> CountySettings:
     """The county's settings, created with the defaults on first use."""
     settings = db.session.get(CountySettings, county_code)
@@ -55,19 +62,16 @@ def county_settings(county_code: str) -> CountySettings:
     return settings
 
 
-def settings_snapshot(settings: CountySettings) -> dict[str, object]:
-    return {name: getattr(settings, name) for name in (
-        "frequency", "horizon_days", "red_below_days", "yellow_below_days", "scenario_multiplier")}
-
-
 def update_settings(settings: CountySettings, values: Mapping[str, Any]) -> None:
-    """Change a county's settings; audited."""
-    before = settings_snapshot(settings)
+    """Change some of a county's settings (names from ``SETTINGS_FIELDS``); audited."""
+    before = audit.snapshot(settings)
     for name, value in values.items():
-        setattr(settings, name, value)
+        if name not in SETTINGS_FIELDS:
+            raise ValueError(f"{name!r} is not a county setting")
+        setattr(settings, name, float(value) if name == "scenario_multiplier" else value)
     db.session.flush()
     audit.record("county_settings.update", "county_settings", settings.county_code,
-                 before=before, after=settings_snapshot(settings))
+                 before=before, after=audit.snapshot(settings))
 
 
 def current_period(org: Organisation) -> Period:
@@ -102,6 +106,22 @@ def sections_for(report: Report) -> list[Section]:
     return [Section(f"unit-{unit.id}", unit.name, unit.is_private, unit.id) for unit in units]
 
 
+def counties() -> list[County]:
+    return list(db.session.scalars(sa.select(County).order_by(County.code)))
+
+
+def municipality_or_404(org_id: int) -> Organisation:
+    """The municipality with this id; 404 for any other organisation."""
+    org = db.get_or_404(Organisation, org_id)
+    if not org.is_municipality:
+        abort(404)
+    return org
+
+
+def material_by_code(code: str) -> Material | None:
+    return db.session.scalar(sa.select(Material).where(Material.code == code))
+
+
 def has_active_care_units(org: Organisation) -> bool:
     return db.session.scalar(sa.select(sa.func.count()).select_from(CareUnit).where(
         CareUnit.organisation_id == org.id, CareUnit.active)) > 0
@@ -132,7 +152,7 @@ def _carried_forward(line: ReportLine, new_period: Period) -> ReportLine:
         material_id=line.material_id, section=line.section, care_unit_id=line.care_unit_id,
         private=line.private, stock=max(0, line.stock - line.consumption + arrived),
         consumption=line.consumption, incoming=still_expected,
-        incoming_date=line.incoming_date if still_expected else None,
+        incoming_date=line.incoming_date if still_expected else None, prefilled=True,
     )
 
 
@@ -156,13 +176,35 @@ def start_report(org: Organisation, period: Period, user: User | None) -> Report
     return report
 
 
+def find_or_start_report(org: Organisation, period: Period, user: User | None) -> Report:
+    """The period's report, started now if there is none (also when two requests race)."""
+    existing = find_report(org, period)
+    if existing is not None:
+        return existing
+    try:
+        with db.session.begin_nested():
+            return start_report(org, period, user)
+    except IntegrityError:
+        return find_report(org, period)
+
+
 def draft_of(report: Report) -> ReportRevision | None:
     latest = report.latest_revision
     return latest if latest.is_draft else None
 
 
-def line_snapshot(line: ReportLine | None) -> dict[str, object] | None:
-    return None if line is None else {name: getattr(line, name) for name in LINE_FIELDS}
+def lock_report(report_id: int) -> Report | None:
+    """The report, locked for the rest of the transaction (see :func:`workflow.locked`).
+
+    Every change to a report's draft (lines, breakdown, import, submission) starts here, so
+    that a submission and a line saved at the same moment cannot overtake each other.
+    """
+    return workflow.locked(Report, report_id)
+
+
+def _touch(revision: ReportRevision) -> None:
+    """Mark the revision's content as changed: this moves its version (optimistic lock)."""
+    revision.updated_at = datetime.now(UTC)
 
 
 def save_line(report: Report, section: Section, material: Material,
@@ -173,7 +215,7 @@ def save_line(report: Report, section: Section, material: Material,
         raise ReportLocked
     line = next((candidate for candidate in revision.lines if candidate.section == section.key
                  and candidate.material_id == material.id), None)
-    before = line_snapshot(line)
+    before = None if line is None else audit.snapshot(line)
     if line is None:
         line = ReportLine(material_id=material.id, section=section.key,
                           care_unit_id=section.care_unit_id, private=section.private)
@@ -183,14 +225,22 @@ def save_line(report: Report, section: Section, material: Material,
     line.incoming = line.incoming or 0
     line.support_quantity = line.support_quantity or 0
     line.support_justification = (line.support_justification or "").strip() or None
+    line.prefilled = False
     if not line.incoming:
         line.incoming_date = None
+    _touch(revision)
     db.session.flush()
     audit.record("report_line.save", "report_line", line.id,
                  organisation_id=report.organisation_id, before=before,
-                 after=line_snapshot(line) | {"section": section.key, "material": material.code,
-                                              "revision": revision.number})
+                 after=audit.snapshot(line) | {"section": section.key, "material": material.code,
+                                               "revision": revision.number})
     return line
+
+
+def has_figures(revision: ReportRevision) -> bool:
+    """Whether any line of the revision holds a figure (pre-filled or typed)."""
+    return any(line.stock or line.consumption or line.incoming or line.support_quantity
+               for line in revision.lines)
 
 
 class BreakdownChange(enum.Enum):
@@ -200,46 +250,54 @@ class BreakdownChange(enum.Enum):
     NO_CARE_UNITS = "no_care_units"
 
 
-def change_breakdown(report: Report, breakdown: Breakdown) -> BreakdownChange:
+def change_breakdown(report: Report, breakdown: Breakdown, *,
+                     clear_lines: bool = False) -> BreakdownChange:
     """Switch between municipality totals and care units.
 
-    Refused once lines hold figures (they would be lost) and, for care units, when the
-    municipality has no active care unit. Raises :class:`ReportLocked` after submission.
+    The lines of the other breakdown do not fit, so they are removed. While they hold
+    figures the switch is refused unless ``clear_lines`` says the user confirmed it; the
+    cleared lines are written to the audit log. For care units the municipality needs an
+    active care unit. Raises :class:`ReportLocked` after submission.
     """
     revision = draft_of(report)
     if revision is None:
         raise ReportLocked
     if breakdown is report.breakdown:
         return BreakdownChange.UNCHANGED
-    if any(line.stock or line.consumption or line.incoming or line.support_quantity
-           for line in revision.lines):
+    if has_figures(revision) and not clear_lines:
         return BreakdownChange.HAS_FIGURES
     if breakdown is Breakdown.CARE_UNIT and not has_active_care_units(report.organisation):
         return BreakdownChange.NO_CARE_UNITS
-    before = {"breakdown": report.breakdown}
+    before = {"breakdown": report.breakdown,
+              "lines": [audit.snapshot(line) for line in revision.lines]}
     revision.lines.clear()
     report.breakdown = breakdown
+    _touch(revision)
     db.session.flush()
     audit.record("report.breakdown", "report", report.id, organisation_id=report.organisation_id,
-                 before=before, after={"breakdown": breakdown})
+                 before=before, after={"breakdown": breakdown, "lines": []})
     return BreakdownChange.CHANGED
 
 
-def submit(report: Report, user: User, now: datetime | None = None) -> ReportRevision:
-    """Lock the draft revision; marks it late after the deadline. Raises ReportLocked."""
+def submit(report: Report, user: User, *, reviewed_version: int | None,
+           now: datetime | None = None) -> ReportRevision:
+    """Lock the draft revision the user reviewed; marks it late after the deadline.
+
+    Raises :class:`ReportLocked` when there is no draft, and
+    :class:`~app.core.workflow.StaleObject` when the draft changed after the user's review
+    (``reviewed_version`` is the version the review page showed).
+    """
     revision = draft_of(report)
     if revision is None:
         raise ReportLocked
+    workflow.check_version(revision, reviewed_version)
     now = now or datetime.now(UTC)
-    revision.status = RevisionStatus.SUBMITTED
-    revision.submitted_at = now
-    revision.submitted_by = user
-    revision.late = now > _aware(report.deadline)
+    workflow.transition(revision, RevisionStatus.SUBMITTED, by=user,
+                        organisation_id=report.organisation_id, changes={
+                            "submitted_at": now, "submitted_by": user,
+                            "late": now > aware_utc(report.deadline)})
     report.submitted_revision = revision
     db.session.flush()
-    audit.record("report.submit", "report", report.id, organisation_id=report.organisation_id,
-                 after={"revision": revision.number, "late": revision.late,
-                        "lines": len(revision.lines)})
     return revision
 
 
@@ -258,11 +316,6 @@ def open_correction(report: Report, user: User, note: str | None = None) -> Repo
     audit.record("report.correct", "report", report.id, organisation_id=report.organisation_id,
                  after={"revision": revision.number, "copied_from": source.number})
     return revision
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes; they are stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def reports_of(org: Organisation, limit: int = 20) -> list[Report]:

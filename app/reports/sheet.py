@@ -17,6 +17,7 @@ from app.reports import metrics
 from app.reports.models import CountySettings, Report, ReportLine, ReportRevision
 from app.reports.picture import Figure, Totals, derive
 from app.reports.services import Section
+from app.reports.supply import counts_within
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,7 @@ class SheetRow:
 
 def line_totals(line: ReportLine, period_end: date, horizon_days: int) -> Totals:
     """A line as totals; incoming counts only when expected within the horizon."""
-    within = line.incoming_date is not None and (
-        (line.incoming_date - period_end).days <= horizon_days)
+    within = counts_within(line.incoming_date, period_end, horizon_days)
     return Totals(line.stock, line.consumption, line.incoming if within else 0,
                   line.support_quantity)
 

@@ -6,7 +6,7 @@ from flask_babel import gettext
 
 from app.core.models import Organisation, OrgKind
 from app.extensions import db
-from app.reports.exchange import period_label
+from app.reports.labels import period_label
 from app.reports.models import Report
 from app.reports.periods import period_containing, today
 from app.reports.services import county_settings, current_period, find_report

@@ -1,10 +1,9 @@
-"""Situation report pages: the municipality's report form and the county picture."""
+"""Situation report pages: a municipality's reports, the report form, files, the county picture."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from io import BytesIO
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
@@ -19,109 +18,92 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.auth.models import Role
-from app.core.access import (
+from app.auth.access import (
+    can_configure_county,
     can_edit_org,
+    can_report_for,
+    can_see_revision,
+    can_view_county,
     can_view_org_detail,
-    require_county,
-    require_edit,
-    require_view,
+    require,
     roles_required,
 )
+from app.auth.roles import COUNTY_COORDINATORS, REPORTERS, SITUATION_READERS
+from app.core.formatting import current_language
 from app.core.htmx import render_page_or_fragment
-from app.core.models import CareUnit, County, Material, Organisation, OrgKind
-from app.core.services import care_unit_name_taken, care_units_of, save_care_unit
+from app.core.models import County, Material, Organisation
+from app.core.workflow import StaleObject
 from app.extensions import db
-from app.reports import exchange, services
-from app.reports.forms import (
-    UNIT_TYPE_LABELS,
-    CareUnitForm,
-    ImportForm,
-    LineForm,
-    SettingsForm,
-)
-from app.reports.graphics import county_graphics
+from app.reports import exchange, review, services
+from app.reports.forms import ImportForm, LineForm, SettingsForm
+from app.reports.graphics import county_graphics, municipality_chart_choices
+from app.reports.labels import period_label
 from app.reports.models import Breakdown, Report, ReportImport, ReportRevision
-from app.reports.periods import Frequency, Period, parse_period_start, period_containing, today
-from app.reports.picture import build_picture, county_municipalities
+from app.reports.periods import Period, parse_period_start, period_containing, today
 from app.reports.sheet import previous_use, section_rows, summary_rows
 from app.reports.spreadsheets import Sheet, SpreadsheetError, read_table, to_csv, to_xlsx
+from app.reports.supply import county_municipalities, load_picture
 
 bp = Blueprint("reports", __name__, url_prefix="/lagesbild")
-
-R = Role
-REPORTERS = (R.MUNICIPAL_REPORTER,)
-READERS = (R.MUNICIPAL_REPORTER, R.COUNTY_COORDINATOR, R.LOGISTICS_MEMBER, R.VIEWER)
-COUNTY_READERS = (R.COUNTY_COORDINATOR, R.LOGISTICS_MEMBER, R.VIEWER, R.MUNICIPAL_REPORTER)
 SPREADSHEET_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
 }
 
 
+@bp.app_template_filter("period")
+def period_filter(period: Period) -> str:
+    return period_label(period)
+
+
 @bp.route("/")
-@roles_required(*READERS)
+@roles_required(SITUATION_READERS)
 def index() -> Response | str:
     """Send each user to their starting point: own reports, or the county picture."""
     org = current_user.organisation
-    if org.kind is OrgKind.MUNICIPALITY:
+    if org.is_municipality:
         return redirect(url_for("reports.municipality", org_id=org.id))
     if org.county_code:
         return redirect(url_for("reports.county", county_code=org.county_code))
-    counties = db.session.scalars(sa.select(County).order_by(County.code)).all()
-    return render_template("reports/counties.html", counties=counties)
+    return render_template("reports/counties.html", counties=services.counties())
 
 
 # --- The municipality's reports -------------------------------------------------------------
 
-def _municipality_or_404(org_id: int) -> Organisation:
-    org = db.get_or_404(Organisation, org_id)
-    if org.kind is not OrgKind.MUNICIPALITY:
-        abort(404)
-    return org
-
-
 @bp.route("/kommun/<int:org_id>/")
-@roles_required(*READERS)
+@roles_required(SITUATION_READERS)
 def municipality(org_id: int) -> str:
     """A municipality's reports, newest first, and the current period."""
-    org = _municipality_or_404(org_id)
-    require_view(org)
+    org = services.municipality_or_404(org_id)
+    require(can_view_org_detail(current_user, org))
     period = services.current_period(org)
     return render_template(
         "reports/municipality.html", org=org, reports=services.reports_of(org), period=period,
-        current=services.find_report(org, period), can_edit=_can_report(org),
-        period_label=exchange.period_label, now=datetime.now(UTC))
-
-
-def _can_report(org: Organisation) -> bool:
-    """Reporters of the organisation itself (and admins) fill in its reports."""
-    return current_user.has_role(R.MUNICIPAL_REPORTER, R.ADMIN) and can_edit_org(current_user,
-                                                                                 org)
+        current=services.find_report(org, period), can_edit=can_report_for(current_user, org),
+        now=datetime.now(UTC))
 
 
 @bp.route("/kommun/<int:org_id>/starta", methods=["POST"])
-@roles_required(*REPORTERS)
+@roles_required(REPORTERS)
 def start(org_id: int) -> Response:
     """Open the report of the current period (pre-filled from the previous one)."""
-    org = _municipality_or_404(org_id)
-    require_edit(org)
-    period = services.current_period(org)
-    report = services.find_report(org, period) or services.start_report(org, period,
-                                                                        current_user)
+    org = services.municipality_or_404(org_id)
+    require(can_edit_org(current_user, org))
+    report = services.find_or_start_report(org, services.current_period(org), current_user)
     db.session.commit()
     return redirect(url_for("reports.report", report_id=report.id))
 
 
 def _report_for_view(report_id: int) -> Report:
     report = db.get_or_404(Report, report_id)
-    require_view(report.organisation)
+    require(can_view_org_detail(current_user, report.organisation))
     return report
 
 
 def _report_for_edit(report_id: int) -> Report:
-    report = db.get_or_404(Report, report_id)
-    require_edit(report.organisation)
+    """The report, locked for this request's changes; 404 or 403 as for viewing."""
+    report = services.lock_report(report_id) or abort(404)
+    require(can_report_for(current_user, report.organisation))
     return report
 
 
@@ -145,10 +127,9 @@ def _section(report: Report, key: str | None
 
 
 def _visible_revisions(report: Report) -> list[ReportRevision]:
-    """Drafts only to the municipality itself; everyone else sees submitted revisions."""
-    if _can_report(report.organisation):
-        return list(report.revisions)
-    return [revision for revision in report.revisions if not revision.is_draft]
+    """The revisions the user may see: drafts only to the municipality's reporters."""
+    return [revision for revision in report.revisions
+            if can_see_revision(current_user, report.organisation, revision.is_draft)]
 
 
 def _visible_revision(report: Report, number: int | None) -> ReportRevision:
@@ -162,50 +143,50 @@ def _visible_revision(report: Report, number: int | None) -> ReportRevision:
 
 
 @bp.route("/rapport/<int:report_id>")
-@roles_required(*READERS)
+@roles_required(SITUATION_READERS)
 def report(report_id: int) -> str:
     """The report: an editable table for a draft, read-only once submitted."""
     report = _report_for_view(report_id)
     revision = _visible_revision(report, request.args.get("revision", type=int))
-    return _render_report(report, revision, request.args.get("avsnitt"))
+    return render_template("reports/report.html",
+                           **_report_context(report, revision, request.args.get("avsnitt")))
 
 
-def _render_report(report: Report, revision, section_key: str | None, *,  # noqa: ANN001
-                   status: int = 200, import_form: ImportForm | None = None,
-                   preview=None) -> tuple[str, int]:  # noqa: ANN001
+def _report_context(report: Report, revision: ReportRevision, section_key: str | None,
+                    **extra: object) -> dict[str, object]:
+    """Everything the report page shows for one revision and section."""
     sections, section = _section(report, section_key)
     settings = services.county_settings(report.organisation.county_code)
     materials = services.materials()
     history = previous_use(report)
-    editable = revision.is_draft and _can_report(report.organisation)
+    editable = revision.is_draft and can_report_for(current_user, report.organisation)
     rows = section_rows(report, revision, section, materials, settings, history) if section else []
-    forms = {row.material.id: _line_form(report, section, row.material, row.line)
-             for row in rows} if editable else {}
-    html = render_template(
-        "reports/report.html", report=report, revision=revision, sections=sections,
-        section=section, rows=rows, forms=forms, editable=editable, settings=settings,
-        summary=summary_rows(report, revision, materials, settings, history),
-        period_label=exchange.period_label(report.period),
-        import_form=import_form or ImportForm(), preview=preview,
-        can_correct=not revision.is_draft and _can_report(report.organisation)
-        and revision is report.latest_revision,
-        visible_revisions=_visible_revisions(report),
-    )
-    return html, status
+    visible = _visible_revisions(report)
+    return {
+        "report": report, "revision": revision, "sections": sections, "section": section,
+        "rows": rows, "editable": editable, "settings": settings,
+        "forms": {row.material.id: _line_form(report, section, row.material, row.line)
+                  for row in rows} if editable else {},
+        "summary": summary_rows(report, revision, materials, settings, history),
+        "import_form": ImportForm(),
+        "can_correct": (not revision.is_draft and revision is report.latest_revision
+                        and can_report_for(current_user, report.organisation)),
+        "visible_revisions": visible,
+        "newer_revision": next((r for r in visible if r.number > revision.number
+                                and not r.is_draft), None),
+        **extra,
+    }
 
 
 @bp.route("/rapport/<int:report_id>/rad/<section_key>/<material_code>", methods=["POST"])
-@roles_required(*REPORTERS)
+@roles_required(REPORTERS)
 def save_line(report_id: int, section_key: str, material_code: str) -> tuple[str, int]:
     """Save one line as the user leaves a field (htmx); errors are shown next to the fields."""
     report = _report_for_edit(report_id)
     _, section = _section(report, section_key)
-    material = db.session.scalar(sa.select(Material).where(Material.code == material_code))
-    if material is None:
-        abort(404)
+    material = services.material_by_code(material_code) or abort(404)
     form = _line_form(report, section, material, formdata=request.form)
-    revision = services.draft_of(report)
-    if revision is None:
+    if services.draft_of(report) is None:
         return _line_response(report, section, material, form, locked=True), 409
     if not form.validate():
         return _line_response(report, section, material, form), 422
@@ -217,65 +198,93 @@ def save_line(report_id: int, section_key: str, material_code: str) -> tuple[str
 def _line_response(report: Report, section: services.Section, material: Material,
                    form: LineForm, *, saved: bool = False, locked: bool = False) -> str:
     settings = services.county_settings(report.organisation.county_code)
-    materials = services.materials()
     history = previous_use(report)
     revision = report.latest_revision
     (row,) = section_rows(report, revision, section, [material], settings, history)
     return render_template(
         "reports/_line_saved.html", report=report, section=section, row=row, form=form,
         saved=saved, locked=locked, settings=settings,
-        summary=summary_rows(report, revision, materials, settings, history))
+        summary=summary_rows(report, revision, services.materials(), settings, history))
 
 
-@bp.route("/rapport/<int:report_id>/indelning", methods=["POST"])
-@roles_required(*REPORTERS)
-def breakdown(report_id: int) -> Response:
-    """Switch between municipality totals and per care unit (only while no figures are in)."""
+@bp.route("/rapport/<int:report_id>/indelning", methods=["GET", "POST"])
+@roles_required(REPORTERS)
+def breakdown(report_id: int) -> Response | str:
+    """Switch between municipality totals and per care unit; asks first when lines would
+    be cleared."""
     report = _report_for_edit(report_id)
     try:
-        wanted = Breakdown(request.form.get("breakdown", ""))
+        wanted = Breakdown(request.values.get("breakdown", ""))
     except ValueError:
         abort(400)
+    confirmed = request.method == "POST" and request.form.get("confirm") == "clear"
     try:
-        result = services.change_breakdown(report, wanted)
+        result = services.change_breakdown(report, wanted, clear_lines=confirmed)
     except services.ReportLocked:
         flash(_("Rapporten är inskickad och kan inte ändras. Gör en rättelse."), "error")
         return redirect(url_for("reports.report", report_id=report.id))
-    Change = services.BreakdownChange
-    if result is Change.CHANGED:
+    change = services.BreakdownChange
+    if result is change.HAS_FIGURES:
+        return render_template("reports/breakdown_confirm.html", report=report, wanted=wanted,
+                               revision=report.latest_revision)
+    if result is change.CHANGED:
         db.session.commit()
     messages = {
-        Change.CHANGED: (_("Indelningen är ändrad."), "success"),
-        Change.UNCHANGED: (_("Rapporten har redan den indelningen."), "info"),
-        Change.HAS_FIGURES: (_("Indelningen kan inte ändras när rader redan har värden. "
-                               "Töm raderna först."), "error"),
-        Change.NO_CARE_UNITS: (_("Kommunen har inga aktiva verksamheter. Lägg till "
+        change.CHANGED: (_("Indelningen är ändrad."), "success"),
+        change.UNCHANGED: (_("Rapporten har redan den indelningen."), "info"),
+        change.NO_CARE_UNITS: (_("Kommunen har inga aktiva verksamheter. Lägg till "
                                  "verksamheter först."), "error"),
     }
     flash(*messages[result])
     return redirect(url_for("reports.report", report_id=report.id))
 
 
-@bp.route("/rapport/<int:report_id>/skicka", methods=["POST"])
-@roles_required(*REPORTERS)
-def submit(report_id: int) -> Response:
-    """Submit and lock the report for the period."""
+@bp.route("/rapport/<int:report_id>/skicka", methods=["GET", "POST"])
+@roles_required(REPORTERS)
+def submit(report_id: int) -> Response | tuple[str, int]:
+    """Review what will be submitted (GET), then submit exactly that version (POST)."""
     report = _report_for_edit(report_id)
-    try:
-        revision = services.submit(report, current_user)
-    except services.ReportLocked:
+    revision = services.draft_of(report)
+    if revision is None:
         flash(_("Rapporten är redan inskickad."), "info")
         return redirect(url_for("reports.report", report_id=report.id))
-    db.session.commit()
+    if request.method == "POST":
+        try:
+            submitted = services.submit(report, current_user,
+                                        reviewed_version=request.form.get("version", type=int))
+        except StaleObject:
+            db.session.rollback()
+            return _review_page(report, changed=True), 409
+        db.session.commit()
+        _flash_submitted(submitted)
+        return redirect(url_for("reports.report", report_id=report.id))
+    return _review_page(report), 200
+
+
+def _review_page(report: Report, *, changed: bool = False) -> str:
+    """The summary, warnings and confirmation shown before a submission."""
+    report = db.session.get(Report, report.id)
+    revision = services.draft_of(report)
+    settings = services.county_settings(report.organisation.county_code)
+    materials = services.materials()
+    unsaved = review.unsaved_fields(report, revision, request.args, materials,
+                                    services.sections_for(report))
+    return render_template(
+        "reports/review.html", report=report, revision=revision, settings=settings,
+        summary=summary_rows(report, revision, materials, settings, previous_use(report)),
+        warnings=review.warnings(report, revision, materials, datetime.now(UTC)),
+        unsaved=unsaved, changed=changed, back_section=request.args.get("avsnitt"))
+
+
+def _flash_submitted(revision: ReportRevision) -> None:
     message = _("Rapporten är inskickad.")
     if revision.late:
         message += " " + _("Den kom in efter sista dag och markeras som sen.")
     flash(message, "warning" if revision.late else "success")
-    return redirect(url_for("reports.report", report_id=report.id))
 
 
 @bp.route("/rapport/<int:report_id>/rattelse", methods=["POST"])
-@roles_required(*REPORTERS)
+@roles_required(REPORTERS)
 def correct(report_id: int) -> Response:
     """Open a new revision to correct a submitted report; earlier revisions are kept."""
     report = _report_for_edit(report_id)
@@ -284,45 +293,6 @@ def correct(report_id: int) -> Response:
     flash(_("Revision %(number)s är öppen för rättelse. Skicka in den när du är klar.",
             number=revision.number), "info")
     return redirect(url_for("reports.report", report_id=report.id))
-
-
-# --- Care units ----------------------------------------------------------------------------
-
-def _care_unit_page(org: Organisation, unit: CareUnit | None) -> Response | tuple[str, int]:
-    form = CareUnitForm(obj=unit, unit_type=unit.unit_type.value if unit else None,
-                        ownership=unit.ownership.value if unit else None)
-    if form.validate_on_submit():
-        if care_unit_name_taken(org, form.name.data, unit):
-            form.name.errors.append(_("Det finns redan en verksamhet med det namnet."))
-        else:
-            save_care_unit(org, unit, form.data)
-            db.session.commit()
-            flash(_("Verksamheten är sparad."), "success")
-            return redirect(url_for("reports.care_units", org_id=org.id))
-    status = 422 if form.errors else 200
-    return render_template("reports/care_units.html", org=org, form=form, unit=unit,
-                           units=care_units_of(org), type_labels=UNIT_TYPE_LABELS), status
-
-
-@bp.route("/kommun/<int:org_id>/verksamheter", methods=["GET", "POST"])
-@roles_required(*REPORTERS)
-def care_units(org_id: int) -> Response | tuple[str, int]:
-    """The municipality's care units: list them and add one."""
-    org = _municipality_or_404(org_id)
-    require_edit(org)
-    return _care_unit_page(org, None)
-
-
-@bp.route("/kommun/<int:org_id>/verksamheter/<int:unit_id>", methods=["GET", "POST"])
-@roles_required(*REPORTERS)
-def edit_care_unit(org_id: int, unit_id: int) -> Response | tuple[str, int]:
-    """Change a care unit, or take it out of the reports (inactive)."""
-    org = _municipality_or_404(org_id)
-    require_edit(org)
-    unit = db.get_or_404(CareUnit, unit_id)
-    if unit.organisation_id != org.id:
-        abort(404)
-    return _care_unit_page(org, unit)
 
 
 # --- Files: template, export, import ---------------------------------------------------------
@@ -336,7 +306,7 @@ def _spreadsheet(sheets: list[Sheet], fmt: str, name: str) -> Response:
 
 
 @bp.route("/rapport/<int:report_id>/export.<fmt>")
-@roles_required(*READERS)
+@roles_required(SITUATION_READERS)
 def export_report(report_id: int, fmt: str) -> Response:
     """The report (latest revision, or ?revision=N) as .xlsx or .csv; also the import template."""
     report = _report_for_view(report_id)
@@ -347,47 +317,59 @@ def export_report(report_id: int, fmt: str) -> Response:
                         f"{report.period_start.isoformat()}-rev{revision.number}")
 
 
-@bp.route("/rapport/<int:report_id>/import", methods=["POST"])
-@roles_required(*REPORTERS)
-def upload(report_id: int) -> tuple[str, int]:
+@bp.route("/rapport/<int:report_id>/import", methods=["GET", "POST"])
+@roles_required(REPORTERS)
+def upload(report_id: int) -> Response | tuple[str, int]:
     """Read an uploaded file and show a preview with every row's errors; nothing is saved."""
     report = _report_for_edit(report_id)
-    revision = services.draft_of(report)
-    if revision is None:
-        abort(409)
+    revision = services.draft_of(report) or abort(409)
     form = ImportForm()
     if not form.validate_on_submit():
-        return _render_report(report, revision, None, status=422, import_form=form)
+        return _import_page(report, form), 422 if form.errors else 200
     upload_file = form.file.data
     try:
         table = read_table(upload_file.filename or "", upload_file.read(),
                            expected_header=exchange.COLUMNS, max_rows=exchange.MAX_IMPORT_ROWS)
     except SpreadsheetError as error:
         form.file.errors.append(str(error))
-        return _render_report(report, revision, None, status=422, import_form=form)
-    sections = services.sections_for(report)
-    rows = exchange.validate_rows(report, table, sections, services.materials())
-    pending = None
-    if rows and all(row.ok for row in rows):
-        pending = exchange.store_preview(revision, upload_file.filename or "", rows,
-                                         current_user.id)
-        db.session.commit()
-    return _render_report(report, revision, None, import_form=form,
-                          preview={"rows": rows, "pending": pending})
+        return _import_page(report, form), 422
+    rows = exchange.validate_rows(report, table, services.sections_for(report),
+                                  services.materials())
+    pending = exchange.store_preview(revision, upload_file.filename or "", rows, current_user.id)
+    db.session.commit()
+    return redirect(url_for("reports.preview_import", report_id=report.id,
+                            import_id=pending.id), 303)
 
 
-@bp.route("/rapport/<int:report_id>/import/<int:import_id>", methods=["POST"])
-@roles_required(*REPORTERS)
-def confirm_import(report_id: int, import_id: int) -> Response:
-    """Save a previewed file's rows into the draft."""
-    report = _report_for_edit(report_id)
+def _import_page(report: Report, form: ImportForm) -> str:
+    return render_template("reports/import.html", report=report, import_form=form,
+                           revision=report.latest_revision)
+
+
+def _pending_import(report: Report, import_id: int) -> ReportImport:
     pending = db.get_or_404(ReportImport, import_id)
-    if not exchange.is_importable(pending, report, services.sections_for(report),
-                                  services.materials()):
+    if pending.revision.report_id != report.id:
+        abort(404)
+    return pending
+
+
+@bp.route("/rapport/<int:report_id>/import/<int:import_id>", methods=["GET", "POST"])
+@roles_required(REPORTERS)
+def preview_import(report_id: int, import_id: int) -> Response | str:
+    """The preview of an uploaded file (GET), and saving its rows into the draft (POST)."""
+    report = _report_for_edit(report_id)
+    pending = _pending_import(report, import_id)
+    sections, materials = services.sections_for(report), services.materials()
+    importable = exchange.is_importable(pending, report, sections, materials)
+    if request.method == "GET":
+        return render_template(
+            "reports/import.html", report=report, revision=report.latest_revision,
+            import_form=ImportForm(), pending=pending, importable=importable,
+            rows=exchange.preview_rows(pending, report, materials, current_language()))
+    if not importable:
         flash(_("Importen kan inte längre sparas. Ladda upp filen igen."), "error")
         return redirect(url_for("reports.report", report_id=report.id))
-    count = exchange.apply_import(pending, report, services.sections_for(report),
-                                  services.materials(), datetime.now(UTC))
+    count = exchange.apply_import(pending, report, sections, materials, datetime.now(UTC))
     db.session.commit()
     flash(_("%(count)s rader är importerade.", count=count), "success")
     return redirect(url_for("reports.report", report_id=report.id))
@@ -397,7 +379,7 @@ def confirm_import(report_id: int, import_id: int) -> Response:
 
 def _county_or_404(county_code: str) -> County:
     county = db.session.get(County, county_code) or abort(404)
-    require_county(county.code)
+    require(can_view_county(current_user, county.code))
     return county
 
 
@@ -413,33 +395,24 @@ def _chosen_period(settings) -> Period:  # noqa: ANN001
     return period_containing(today(), settings.frequency)
 
 
-def _county_context(county: County, settings_form: SettingsForm | None = None
-                    ) -> dict[str, object]:
+def _county_context(county: County) -> dict[str, object]:
     """Everything the county picture page shows for the requested period and material."""
     settings = services.county_settings(county.code)
     materials = services.materials()
     material = _chosen_material(materials)
-    picture = build_picture(county.code, _chosen_period(settings), settings, materials,
-                            county_municipalities(county.code))
+    picture = load_picture(county.code, _chosen_period(settings), settings, materials,
+                           county_municipalities(county.code))
+    chosen = municipality_chart_choices(picture, material, request.args.getlist("kommun",
+                                                                               type=int))
     return {
-        "county": county, "picture": picture, "material": material,
-        "graphics": county_graphics(picture, material), "period_label": exchange.period_label,
-        "settings_form": settings_form or SettingsForm(
-            obj=settings, frequency=settings.frequency.value),
-        "can_configure": _can_configure(county),
+        "county": county, "picture": picture, "material": material, "chart_choice": chosen,
+        "graphics": county_graphics(picture, material, chosen.shown),
+        "can_configure": can_configure_county(current_user, county.code),
     }
 
 
-def _can_configure(county: County) -> bool:
-    """Admins, and coordinators of this county's board."""
-    org = current_user.organisation
-    return current_user.has_role(R.ADMIN) or (
-        current_user.has_role(R.COUNTY_COORDINATOR) and org.kind is OrgKind.COUNTY_BOARD
-        and org.county_code == county.code)
-
-
 @bp.route("/lan/<county_code>/")
-@roles_required(*COUNTY_READERS)
+@roles_required(SITUATION_READERS)
 def county(county_code: str) -> str:
     """Days of supply per municipality and material, trends, map, forecast, support requests."""
     context = _county_context(_county_or_404(county_code))
@@ -447,82 +420,76 @@ def county(county_code: str) -> str:
                                    **context)
 
 
-@bp.route("/lan/<county_code>/installningar", methods=["POST"])
-@roles_required(R.COUNTY_COORDINATOR)
+@bp.route("/lan/<county_code>/installningar", methods=["GET", "POST"])
+@roles_required(COUNTY_COORDINATORS)
 def county_settings(county_code: str) -> Response | tuple[str, int]:
     """Change the county's reporting frequency, horizon, thresholds and scenario."""
     county = _county_or_404(county_code)
-    if not _can_configure(county):
-        abort(403)
-    form = SettingsForm()
-    if not form.validate():
-        return render_template("reports/county.html", **_county_context(county, form)), 422
-    services.update_settings(services.county_settings(county.code), {
-        "frequency": Frequency(form.frequency.data),
-        "horizon_days": form.horizon_days.data,
-        "red_below_days": form.red_below_days.data,
-        "yellow_below_days": form.yellow_below_days.data,
-        "scenario_multiplier": float(form.scenario_multiplier.data),
-    })
-    db.session.commit()
-    flash(_("Länets inställningar är sparade."), "success")
-    return redirect(url_for("reports.county", county_code=county.code))
+    require(can_configure_county(current_user, county.code))
+    settings = services.county_settings(county.code)
+    form = SettingsForm(obj=settings)
+    if form.validate_on_submit():
+        services.update_settings(settings, {
+            name: getattr(form, name).data for name in services.SETTINGS_FIELDS})
+        db.session.commit()
+        flash(_("Länets inställningar är sparade."), "success")
+        return redirect(url_for("reports.county", county_code=county.code))
+    return render_template("reports/settings.html", county=county, form=form), (
+        422 if form.errors else 200)
 
 
 @bp.route("/lan/<county_code>/export.<fmt>")
-@roles_required(*COUNTY_READERS)
+@roles_required(SITUATION_READERS)
 def export_county(county_code: str, fmt: str) -> Response:
     """The county picture of a period as .xlsx (two sheets) or .csv (days of supply)."""
     county = _county_or_404(county_code)
     settings = services.county_settings(county.code)
     period = _chosen_period(settings)
-    picture = build_picture(county.code, period, settings, services.materials(),
-                            county_municipalities(county.code))
+    picture = load_picture(county.code, period, settings, services.materials(),
+                           county_municipalities(county.code))
     return _spreadsheet(exchange.county_sheets(picture, county.name), fmt,
                         f"lagesbild-lan-{county.code}-{period.start.isoformat()}")
 
 
 def _county_member(county_code: str, org_id: int) -> tuple[County, Organisation]:
     county = _county_or_404(county_code)
-    org = _municipality_or_404(org_id)
+    org = services.municipality_or_404(org_id)
     if org.county_code != county.code:
         abort(404)
     return county, org
 
 
 @bp.route("/lan/<county_code>/kommun/<int:org_id>")
-@roles_required(*COUNTY_READERS)
+@roles_required(SITUATION_READERS)
 def county_municipality(county_code: str, org_id: int) -> str:
     """Drill-down: one municipality's figures and trend per material; its care units if allowed."""
     county, org = _county_member(county_code, org_id)
     settings = services.county_settings(county.code)
-    picture = build_picture(county.code, _chosen_period(settings), settings,
-                            services.materials(), [org])
+    picture = load_picture(county.code, _chosen_period(settings), settings,
+                           services.materials(), [org])
     report = services.find_report(org, picture.period)
     sections = []
     if report is not None and report.submitted_revision and can_view_org_detail(current_user, org):
         sections = services.sections_for(report)
     return render_template(
         "reports/county_municipality.html", county=county, org=org, picture=picture,
-        row=picture.rows[0], report=report, sections=sections,
-        period_label=exchange.period_label)
+        row=picture.rows[0], report=report, sections=sections)
 
 
 @bp.route("/lan/<county_code>/kommun/<int:org_id>/avsnitt/<section_key>")
-@roles_required(*COUNTY_READERS)
+@roles_required(SITUATION_READERS)
 def county_section(county_code: str, org_id: int, section_key: str) -> str:
     """Drill-down to a care unit (or section) of a municipality's submitted report."""
     county, org = _county_member(county_code, org_id)
-    require_view(org)
+    require(can_view_org_detail(current_user, org))
     settings = services.county_settings(county.code)
     period = _chosen_period(settings)
     report = services.find_report(org, period)
     if report is None or report.submitted_revision is None:
         abort(404)
-    sections, section = _section(report, section_key)
-    materials = services.materials()
-    rows = section_rows(report, report.submitted_revision, section, materials, settings,
-                        previous_use(report))
+    _, section = _section(report, section_key)
+    rows = section_rows(report, report.submitted_revision, section, services.materials(),
+                        settings, previous_use(report))
     return render_template("reports/county_section.html", county=county, org=org,
                            report=report, section=section, rows=rows, settings=settings,
-                           period=period, period_label=exchange.period_label)
+                           period=period)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.auth.models import Role
-from app.core.access import can_edit_org, can_view_county, can_view_org_detail
+from app.auth.access import can_edit_org, can_view_county, can_view_org_detail
+from app.auth.roles import Role
 from app.core.models import OrgKind
 from tests.helpers import organisation
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from app.auth.models import Role, User
+from app.auth.models import User
+from app.auth.roles import Role
 from app.core.models import Organisation, OrgKind
 from app.extensions import db
 from tests.helpers import organisation, page_csrf

@@ -6,7 +6,8 @@ from enum import Enum
 
 import sqlalchemy as sa
 
-from app.auth.models import Role, User
+from app.auth.models import User
+from app.auth.roles import Role
 from app.core import audit
 from app.core.audit import AuditEntry
 from app.core.models import OrgKind

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from app.auth.models import Role
+from app.auth.roles import Role
 from app.core.audit import AuditEntry
 from app.extensions import db
 from tests.helpers import csrf_token_from, login, page_csrf

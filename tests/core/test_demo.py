@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from app.auth.models import Role, User
+from app.auth.models import User
+from app.auth.roles import Role
 from app.core.audit import AuditEntry
 from app.core.models import CareUnit, County, Organisation, OrgKind
 from app.demo.users import DEMO_PASSWORD

@@ -1,7 +1,7 @@
 """Swedish by default, English on request; numbers in the locale's format."""
 from __future__ import annotations
 
-from app.auth.models import Role
+from app.auth.roles import Role
 from app.core.formatting import number
 from tests.helpers import page_csrf
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.auth.models import Role
+from app.auth.roles import Role
 from app.core.security import CONTENT_SECURITY_POLICY
 from tests.helpers import page_csrf
 

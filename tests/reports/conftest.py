@@ -6,11 +6,11 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from app.auth.models import Role
+from app.auth.roles import Role
 from app.core.models import Material
 from app.extensions import db
 from app.reports.models import Report
-from tests.helpers import organisation, page_csrf
+from tests.helpers import csrf_token_from, organisation, page_csrf
 
 
 def material_code(index: int = 0) -> str:
@@ -41,6 +41,18 @@ def save_line(client, report: Report, section: str, code: str, **values: object)
         f"/lagesbild/rapport/{report.id}/rad/{section}/{code}",
         data=line_data(section, code, **values),
         headers={"HX-Request": "true", "X-CSRFToken": token})
+
+
+VERSION_INPUT = re.compile(r'name="version" value="(\d+)"')
+
+
+def submit_report(client, report: Report, **kwargs: object):  # noqa: ANN001, ANN201
+    """Submit through the review page: open it, then confirm the version it showed."""
+    review = client.get(f"/lagesbild/rapport/{report.id}/skicka").get_data(as_text=True)
+    version = VERSION_INPUT.search(review)
+    assert version, "the review page offers no confirmation"
+    return client.post(f"/lagesbild/rapport/{report.id}/skicka", data={
+        "csrf_token": csrf_token_from(review), "version": version.group(1)}, **kwargs)
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from app.auth.models import Role
+from app.auth.roles import Role
 from app.core.audit import AuditEntry
 from app.core.models import CareUnit, Ownership
 from app.extensions import db

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from app.auth.models import Role
+from app.auth.roles import Role
 from app.core.models import Material, OrgKind
 from app.extensions import db
 from app.reports import services
@@ -33,7 +33,7 @@ def submitted_report(org_name: str, stock: int, consumption: int, *, material_in
     if private_stock is not None:
         services.save_line(report, sections[1], material, {"stock": private_stock,
                                                             "consumption": 0})
-    services.submit(report, _anyone())
+    services.submit(report, _anyone(), reviewed_version=report.latest_revision.version)
     db.session.commit()
     return report
 

@@ -17,7 +17,7 @@ def _upload(client, report, filename: str, data: bytes):  # noqa: ANN001, ANN201
     token = page_csrf(client, f"/lagesbild/rapport/{report.id}")
     return client.post(f"/lagesbild/rapport/{report.id}/import", data={
         "csrf_token": token, "file": (io.BytesIO(data), filename)},
-        content_type="multipart/form-data")
+        content_type="multipart/form-data", follow_redirects=True)
 
 
 def _template_rows(client, report) -> list[list[object]]:  # noqa: ANN001

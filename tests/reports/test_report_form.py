@@ -9,7 +9,13 @@ from app.core.audit import AuditEntry
 from app.extensions import db
 from app.reports.models import ReportLine, RevisionStatus
 from tests.helpers import page_csrf
-from tests.reports.conftest import material_code, save_line, set_breakdown, start_report
+from tests.reports.conftest import (
+    material_code,
+    save_line,
+    set_breakdown,
+    start_report,
+    submit_report,
+)
 
 
 def _lines(report) -> list[ReportLine]:  # noqa: ANN001
@@ -20,7 +26,7 @@ def _lines(report) -> list[ReportLine]:  # noqa: ANN001
 def test_reporter_starts_a_report_and_sees_the_form(client, reporter) -> None:
     report = start_report(client, "Sundsvall")
     html = client.get(f"/lagesbild/rapport/{report.id}").get_data(as_text=True)
-    assert "Lägesbild Sundsvall" in html and "Skicka in rapporten" in html
+    assert "Lägesbild Sundsvall" in html and "Granska och skicka in" in html
     assert 'hx-trigger="change"' in html and "Egen verksamhet" in html
     assert '<label class="visually-hidden" for="own-MUNSKYDD_IIR-stock">Lager, ' in html
 
@@ -72,9 +78,7 @@ def test_absurd_quantities_and_dates_are_refused(client, reporter) -> None:
 def test_submit_locks_the_report_and_a_correction_makes_a_new_revision(client, reporter) -> None:
     report = start_report(client, "Sundsvall")
     save_line(client, report, "own", material_code(), stock=500, consumption=70)
-    token = page_csrf(client, f"/lagesbild/rapport/{report.id}")
-    assert client.post(f"/lagesbild/rapport/{report.id}/skicka",
-                       data={"csrf_token": token}).status_code == 302
+    assert submit_report(client, report).status_code == 302
     db.session.refresh(report)
     first = report.latest_revision
     assert first.status is RevisionStatus.SUBMITTED and report.submitted_revision_id == first.id
@@ -100,9 +104,7 @@ def test_late_submission_is_marked(client, reporter) -> None:
     report = start_report(client, "Sundsvall")
     report.deadline = report.deadline - timedelta(days=30)
     db.session.commit()
-    token = page_csrf(client, f"/lagesbild/rapport/{report.id}")
-    response = client.post(f"/lagesbild/rapport/{report.id}/skicka",
-                           data={"csrf_token": token}, follow_redirects=True)
+    response = submit_report(client, report, follow_redirects=True)
     assert "markeras som sen" in response.get_data(as_text=True)
     db.session.refresh(report)
     assert report.latest_revision.late
@@ -111,8 +113,7 @@ def test_late_submission_is_marked(client, reporter) -> None:
 def test_new_period_is_prefilled_from_the_previous_report(client, reporter) -> None:
     previous = start_report(client, "Sundsvall")
     save_line(client, previous, "own", material_code(), stock=1000, consumption=300)
-    token = page_csrf(client, f"/lagesbild/rapport/{previous.id}")
-    client.post(f"/lagesbild/rapport/{previous.id}/skicka", data={"csrf_token": token})
+    submit_report(client, previous)
     # Move the submitted report one week back, so that this week can be started afresh.
     db.session.refresh(previous)
     previous.period_start -= timedelta(days=7)
@@ -130,13 +131,12 @@ def test_every_save_and_submission_is_audited(client, reporter) -> None:
     report = start_report(client, "Sundsvall")
     save_line(client, report, "own", material_code(), stock=10, consumption=7)
     save_line(client, report, "own", material_code(), stock=12, consumption=7)
-    token = page_csrf(client, f"/lagesbild/rapport/{report.id}")
-    client.post(f"/lagesbild/rapport/{report.id}/skicka", data={"csrf_token": token})
+    submit_report(client, report)
     entries = db.session.scalars(sa.select(AuditEntry).where(
         AuditEntry.user_id == reporter.id, AuditEntry.action.like("report%"))
         .order_by(AuditEntry.id)).all()
     assert [e.action for e in entries] == ["report.start", "report_line.save", "report_line.save",
-                                           "report.submit"]
+                                           "report_revision.submitted"]
     assert entries[2].before["stock"] == 10 and entries[2].after["stock"] == 12
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.auth.models import Role
+from app.auth.roles import Role
 from app.core.models import OrgKind
 from app.extensions import db
 from tests.helpers import login, organisation, page_csrf

@@ -6,7 +6,7 @@ import re
 
 import sqlalchemy as sa
 
-from app.auth.models import Role
+from app.auth.roles import Role
 from app.core.models import CareUnit, CareUnitType, OrgKind, Ownership
 from app.extensions import db
 from app.reports import services
@@ -81,7 +81,7 @@ def test_inactive_unit_with_figures_stays_visible_and_is_not_carried_forward(cli
     db.session.refresh(report)
     later = period_containing(today(), Frequency.WEEKLY).previous()
     report.period_start, report.period_end = later.start, later.end
-    services.submit(report, reporter)
+    services.submit(report, reporter, reviewed_version=report.latest_revision.version)
     db.session.commit()
     new = start_report(client, "Sundsvall")
     assert all(line.care_unit_id != dropped.id for line in new.latest_revision.lines)
@@ -96,7 +96,7 @@ def test_a_file_exported_in_english_imports_in_swedish(client, reporter) -> None
     response = client.post(f"/lagesbild/rapport/{report.id}/import", data={
         "csrf_token": page_csrf(client, f"/lagesbild/rapport/{report.id}"),
         "file": (io.BytesIO(to_csv(Sheet("x", COLUMNS, rows))), "r.csv")},
-        content_type="multipart/form-data")
+        content_type="multipart/form-data", follow_redirects=True)
     assert "Alla 2 rader är giltiga" in response.get_data(as_text=True)
 
 
@@ -108,7 +108,7 @@ def test_confirming_a_stale_import_is_refused_without_error(client, reporter) ->
     preview = client.post(f"/lagesbild/rapport/{report.id}/import", data={
         "csrf_token": page_csrf(client, f"/lagesbild/rapport/{report.id}"),
         "file": (io.BytesIO(to_csv(Sheet("x", COLUMNS, rows))), "r.csv")},
-        content_type="multipart/form-data").get_data(as_text=True)
+        content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
     import_id = re.search(r"/import/(\d+)", preview).group(1)
     unit.active = False
     db.session.commit()

@@ -2,27 +2,83 @@
 (function () {
   "use strict";
 
+  /* Texts come from data-msg-* attributes on <body>, translated by the server. */
+  function message(name, status) {
+    var text = document.body.getAttribute("data-msg-" + name) || "";
+    return text.replace("{status}", String(status || ""));
+  }
+
+  function failureText(status) {
+    if (status === 0) { return message("network"); }
+    if (status === 401 || status === 403 || status === 400) { return message(String(status)); }
+    return message("error", status);
+  }
+
+  /* A request's own status cell (data-save-status), if its target is one. */
+  function statusCell(event) {
+    var target = event.detail.target;
+    return target && target.hasAttribute && target.hasAttribute("data-save-status") ? target : null;
+  }
+
+  function show(cell, className, text) {
+    var node = document.createElement(className === "error-text" ? "strong" : "span");
+    node.className = className;
+    node.textContent = text;
+    cell.replaceChildren(node);
+  }
+
+  /* While a save is on its way its row says so: an earlier "Sparad" never stays on screen. */
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var cell = statusCell(event);
+    if (cell) { show(cell, "muted", message("saving")); }
+  });
+
+  /* A failed htmx request is never silent: its row shows why; other requests use the
+     message area at the top of the page. */
+  function showFailure(event, text) {
+    var cell = statusCell(event);
+    if (cell) {
+      show(cell, "error-text", text);
+      return;
+    }
+    var region = document.getElementById("flash-messages");
+    if (!region) { return; }
+    var p = document.createElement("p");
+    p.className = "flash flash--error";
+    p.textContent = text;
+    region.replaceChildren(p);
+  }
+
+  document.addEventListener("htmx:responseError", function (event) {
+    showFailure(event, failureText(event.detail.xhr.status));
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    showFailure(event, failureText(0));
+  });
+  document.addEventListener("htmx:timeout", function (event) {
+    showFailure(event, failureText(0));
+  });
+
   /* After an htmx swap that reports errors, move focus to the first invalid field so
-     keyboard and screen-reader users land where the problem is. */
+     keyboard and screen-reader users land where the problem is; after a swap of the whole
+     <main>, to the new page's content. */
   document.addEventListener("htmx:afterSwap", function (event) {
-    var invalid = event.detail.target.querySelector("[aria-invalid='true']");
-    if (invalid && event.detail.target.contains(document.activeElement) === false) {
+    var target = event.detail.target;
+    if (!target || !target.isConnected) {
+      var main = document.getElementById("main");
+      if (main) { main.focus(); }
+      return;
+    }
+    var invalid = target.querySelector("[aria-invalid='true']");
+    if (invalid && target.contains(document.activeElement) === false) {
       invalid.focus();
     }
   });
 
-  /* A failed htmx request must never be silent: show the server's message or a generic one. */
-  document.addEventListener("htmx:responseError", function (event) {
-    var region = document.getElementById("flash-messages");
-    if (!region) { return; }
-    var status = event.detail.xhr.status;
-    var message = document.documentElement.lang === "en"
-      ? "The change could not be saved (error " + status + "). Reload the page and try again."
-      : "Ändringen kunde inte sparas (fel " + status + "). Ladda om sidan och försök igen.";
-    var p = document.createElement("p");
-    p.className = "flash flash--error";
-    p.textContent = message;
-    region.replaceChildren(p);
+  /* A page that comes back with form errors puts the focus on the first invalid field. */
+  document.addEventListener("DOMContentLoaded", function () {
+    var invalid = document.querySelector("main form [aria-invalid='true']");
+    if (invalid) { invalid.focus(); }
   });
 
   /* Elements with data-confirm ask before their htmx request is sent (hx-confirm

@@ -1,0 +1,103 @@
+"""Access rules in one place: which roles may use a view, and named predicates for scope.
+
+Every view declares its roles with :func:`roles_required` (a role set from
+:mod:`app.auth.roles`) and checks the organisation or county it touches with one of the
+predicates below, through :func:`require`. Admins pass every check.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import ParamSpec, TypeVar
+
+from flask import abort
+from flask_login import current_user, login_required
+
+from app.auth.models import User
+from app.auth.roles import Role
+from app.core.models import Organisation, OrgKind
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def roles_required(roles: Iterable[Role]) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Require a logged-in user holding any of ``roles`` (admins pass); otherwise 403."""
+    wanted = frozenset(roles)
+
+    def decorator(view: Callable[P, R]) -> Callable[P, R]:
+        @wraps(view)
+        @login_required
+        def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
+            if not (is_admin(current_user) or current_user.has_role(*wanted)):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def require(allowed: bool) -> None:
+    """Abort with 403 unless ``allowed`` (the result of one of the predicates below)."""
+    if not allowed:
+        abort(403)
+
+
+def is_admin(user: User) -> bool:
+    return user.has_role(Role.ADMIN)
+
+
+def is_national(user: User) -> bool:
+    """Admins and the national board see every county."""
+    return is_admin(user) or user.organisation.kind is OrgKind.NATIONAL_BOARD
+
+
+def is_county_board_of(user: User, county_code: str | None) -> bool:
+    """Whether the user works at the county board of ``county_code``."""
+    org = user.organisation
+    return (county_code is not None and org.kind is OrgKind.COUNTY_BOARD
+            and org.county_code == county_code)
+
+
+def is_county_coordinator_of(user: User, county_code: str | None) -> bool:
+    """A county coordinator at the board of ``county_code``."""
+    return user.has_role(Role.COUNTY_COORDINATOR) and is_county_board_of(user, county_code)
+
+
+def can_configure_county(user: User, county_code: str | None) -> bool:
+    """Change the county's settings and principles: its coordinators, and admins."""
+    return is_admin(user) or is_county_coordinator_of(user, county_code)
+
+
+def can_view_county(user: User, county_code: str | None) -> bool:
+    """Whether ``user`` may see the county-wide picture of ``county_code``."""
+    return is_national(user) or (
+        county_code is not None and user.organisation.county_code == county_code
+    )
+
+
+def can_view_org_detail(user: User, org: Organisation) -> bool:
+    """Whether ``user`` may see the detailed (unit-level) data of ``org``.
+
+    Municipalities see only their own detail; county boards see their county's
+    municipalities; the national board and admins see everything.
+    """
+    return (is_national(user) or user.organisation_id == org.id
+            or is_county_board_of(user, org.county_code))
+
+
+def can_edit_org(user: User, org: Organisation) -> bool:
+    """Only members of the organisation itself change its data (admins too)."""
+    return is_admin(user) or user.organisation_id == org.id
+
+
+def can_report_for(user: User, org: Organisation) -> bool:
+    """Fill in ``org``'s situation reports: its own reporters (and admins)."""
+    return (is_admin(user) or user.has_role(Role.MUNICIPAL_REPORTER)) and can_edit_org(user, org)
+
+
+def can_see_revision(user: User, org: Organisation, is_draft: bool) -> bool:
+    """A report revision of ``org``: drafts only to its reporters, submitted ones to all who
+    may see the organisation in detail."""
+    return can_view_org_detail(user, org) and (not is_draft or can_report_for(user, org))

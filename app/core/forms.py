@@ -1,0 +1,48 @@
+"""The base of every form, and fields that show and store exactly what the user chose.
+
+- :class:`AppForm` renders no ``maxlength``: a browser silently cuts pasted text at that
+  length, so the server's ``Length`` validator refuses over-long text with a message instead.
+- :class:`EnumSelectField` keeps an enum member as its data and marks the stored member as
+  selected when an edit form is opened (a plain ``SelectField`` compares the member with the
+  choices' strings, selects nothing, and the browser then submits the first option).
+"""
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import Field, SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.meta import DefaultMeta
+
+
+class AppForm(FlaskForm):
+    """A Flask-WTF form (CSRF included) without browser-side cutting of long text."""
+
+    class Meta(DefaultMeta):
+        def render_field(self, field: Field, render_kw: dict[str, Any]) -> Any:
+            render_kw = {"maxlength": False, "minlength": False, **render_kw}
+            return super().render_field(field, render_kw)
+
+
+class EnumSelectField(SelectField):
+    """A select of enum members; ``data`` is the member, option values are its ``value``."""
+
+    def __init__(self, label: object = None, validators: list | None = None, *,
+                 enum_class: type[enum.Enum], labels: Mapping[enum.Enum, object],
+                 **kwargs: Any) -> None:
+        super().__init__(
+            label, validators, coerce=_coerce_to(enum_class),
+            choices=[SelectChoice(member.value, text) for member, text in labels.items()],
+            **kwargs)
+
+
+def _coerce_to(enum_class: type[enum.Enum]):  # noqa: ANN202 - a WTForms coerce callable
+    def coerce(value: object) -> enum.Enum:
+        if isinstance(value, enum_class):
+            return value
+        return enum_class(value)
+
+    return coerce
