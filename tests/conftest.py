@@ -68,6 +68,17 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_rate_limits(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Login attempts counted in one test do not count in the next."""
+    yield
+    if "app" in request.fixturenames:
+        from app.extensions import limiter
+
+        with request.getfixturevalue("app").app_context():
+            limiter.reset()
+
+
+@pytest.fixture(autouse=True)
 def _transaction(request: pytest.FixtureRequest) -> Iterator[None]:
     """Run each database test in a transaction that is rolled back afterwards."""
     if "app" not in request.fixturenames:

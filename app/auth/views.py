@@ -72,8 +72,8 @@ def too_many_attempts(error: Exception) -> tuple[str, int]:
     """The login form again, with the reason it is refused for now."""
     form = LoginForm()
     _audit_failure("user.login_blocked", form.username.data or "")
-    form.password.errors.append(_("För många misslyckade inloggningsförsök. Vänta en stund "
-                                  "(högst 15 minuter) och försök igen."))
+    form.password.errors = [_("För många misslyckade inloggningsförsök. Vänta en stund "
+                              "(högst 15 minuter) och försök igen.")]
     return render_template("auth/login.html", form=form), 429
 
 

@@ -74,3 +74,20 @@ def test_create_user_command(runner) -> None:
     short = runner.invoke(args=["create-user", "--username", "a.b", "--name", "A",
                                 "--organisation", "2281", "--role", "viewer", "--password", "x"])
     assert short.exit_code != 0 and "at least 10 characters" in short.output
+
+
+def test_admin_creates_a_user_with_an_email_address(client, logged_in) -> None:
+    logged_in("Socialstyrelsen", Role.ADMIN, kind=OrgKind.NATIONAL_BOARD)
+    token = page_csrf(client, "/admin/anvandare/ny")
+    response = client.post("/admin/anvandare/ny", data={
+        "csrf_token": token, "username": "kim.e", "full_name": "Kim E",
+        "email": "kim.e@sundsvall.se", "organisation_id": organisation("Sundsvall").id,
+        "roles": ["municipal_reporter"], "password": "ett-langt-losenord"})
+    assert response.status_code == 302
+    assert db.session.scalar(sa.select(User.email).where(User.username == "kim.e")) == (
+        "kim.e@sundsvall.se")
+    bad = client.post("/admin/anvandare/ny", data={
+        "csrf_token": token, "username": "kim.f", "full_name": "Kim F", "email": "inte-en-adress",
+        "organisation_id": organisation("Sundsvall").id, "roles": ["municipal_reporter"],
+        "password": "ett-langt-losenord"})
+    assert bad.status_code == 422 and "Ange en giltig e-postadress." in bad.get_data(as_text=True)

@@ -95,3 +95,54 @@ def test_password_is_hashed_with_scrypt(make_user) -> None:
 def test_login_required_message_is_swedish(client) -> None:
     response = client.get("/lagesbild/", follow_redirects=True)
     assert "Logga in för att se sidan." in response.get_data(as_text=True)
+
+
+def test_logout_revokes_a_copied_session_cookie(client, make_user) -> None:
+    user = make_user("Sundsvall", Role.VIEWER)
+    login(client, user)
+    copied = client.get_cookie("session").value
+    assert client.get("/").status_code == 200
+    client.post("/logga-ut", data={"csrf_token": page_csrf(client, "/")})
+    client.set_cookie("session", copied)
+    replayed = client.get("/")
+    assert replayed.status_code == 302 and "/logga-in" in replayed.headers["Location"]
+
+
+def test_password_change_ends_other_sessions(app, client, make_user) -> None:
+    from app.auth.services import update_user
+
+    user = make_user("Sundsvall", Role.VIEWER)
+    login(client, user)
+    update_user(user, full_name=user.full_name, email=None, organisation=user.organisation,
+                roles=user.roles, active=True, password="ett-helt-nytt-losenord")
+    db.session.commit()
+    assert client.get("/").status_code == 302
+
+
+def test_login_attempts_are_limited_per_account_and_audited(client, make_user) -> None:
+    user = make_user("Sundsvall", Role.VIEWER)
+    for _ in range(12):
+        login(client, user, password="fel-lösenord")
+    right = login(client, user)
+    assert right.status_code == 429
+    assert "För många misslyckade inloggningsförsök" in right.get_data(as_text=True)
+    assert client.get("/").status_code == 302  # not logged in
+    actions = db.session.scalars(sa.select(AuditEntry.action).where(
+        AuditEntry.entity_id == str(user.id))).all()
+    assert actions.count("user.login_failed") == 5 and "user.login_blocked" in actions
+
+
+def test_other_accounts_are_not_blocked_by_one_attack(client, make_user) -> None:
+    victim, other = make_user("Sundsvall", Role.VIEWER), make_user("Timrå", Role.VIEWER)
+    for _ in range(6):
+        login(client, victim, password="fel-lösenord")
+    assert login(client, other).status_code == 302
+
+
+def test_expired_session_gives_htmx_a_401_not_the_login_page(client) -> None:
+    token = page_csrf(client, "/logga-in")  # the browser still has its form token
+    response = client.post("/lagesbild/rapport/1/rad/own/VISIR",
+                           headers={"HX-Request": "true", "X-CSRFToken": token})
+    assert response.status_code == 401
+    html = response.get_data(as_text=True)
+    assert "<html" not in html and "inte sparat" in html
