@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Callable
 from html.parser import HTMLParser
+from typing import TypeVar
 
 import sqlalchemy as sa
 from flask.testing import FlaskClient
@@ -12,6 +15,7 @@ from app.auth.models import User
 from app.core.models import Organisation, OrgKind
 from app.extensions import db
 
+T = TypeVar("T")
 PASSWORD = "rätt-lösenord-123"
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -135,3 +139,20 @@ def browser_form(html: str, action: str) -> list[tuple[str, str]]:
              and form["action"] in ("", action)]
     assert len(forms) == 1, f"expected one form posting to {action}, found {len(forms)}"
     return forms[0]["fields"]
+
+
+def run_at_once(*calls: Callable[[], T]) -> list[T]:
+    """Run ``calls`` in parallel threads released at the same instant; their results."""
+    barrier = threading.Barrier(len(calls))
+    results: list[T | None] = [None] * len(calls)
+
+    def run(index: int) -> None:
+        barrier.wait()
+        results[index] = calls[index]()
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results  # type: ignore[return-value]

@@ -8,7 +8,6 @@ the save is refused because the report is locked). Run on PostgreSQL with real c
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -23,7 +22,7 @@ from app.extensions import db
 from app.reports import services
 from app.reports.models import Report, RevisionStatus
 from app.reports.periods import Frequency, period_containing, today
-from tests.helpers import PASSWORD, csrf_token_from, login, organisation
+from tests.helpers import PASSWORD, csrf_token_from, login, organisation, run_at_once
 from tests.postgres import committed_database_app, only_in_postgres_run
 from tests.reports.conftest import line_data
 
@@ -63,6 +62,18 @@ def _draft(app: Flask, weeks_back: int) -> tuple[int, str]:
         return report.id, material.code
 
 
+def _race(saver, saver_token: str, submitter, token: str, version: str,  # noqa: ANN001
+          report_id: int, code: str) -> dict[str, int]:
+    """One browser saves a line while the other submits the version it reviewed."""
+    save, submit = run_at_once(
+        lambda: saver.post(f"/lagesbild/rapport/{report_id}/rad/own/{code}",
+                           data=line_data("own", code, stock=150, consumption=70),
+                           headers={"HX-Request": "true", "X-CSRFToken": saver_token}),
+        lambda: submitter.post(f"/lagesbild/rapport/{report_id}/skicka",
+                               data={"csrf_token": token, "version": version}))
+    return {"save": save.status_code, "submit": submit.status_code}
+
+
 @pytest.mark.postgres
 def test_save_and_submit_at_once_never_change_a_submitted_line(shared_app: Flask) -> None:
     saver, submitter = _client(shared_app), _client(shared_app)
@@ -72,25 +83,7 @@ def test_save_and_submit_at_once_never_change_a_submitted_line(shared_app: Flask
         report_id, code = _draft(shared_app, weeks_back=repetition + 1)
         review = submitter.get(f"/lagesbild/rapport/{report_id}/skicka").get_data(as_text=True)
         version, token = VERSION.search(review).group(1), csrf_token_from(review)
-        barrier, statuses = threading.Barrier(2), {}
-
-        def save() -> None:
-            barrier.wait()
-            statuses["save"] = saver.post(
-                f"/lagesbild/rapport/{report_id}/rad/own/{code}",
-                data=line_data("own", code, stock=150, consumption=70),
-                headers={"HX-Request": "true", "X-CSRFToken": saver_token}).status_code
-
-        def submit() -> None:
-            barrier.wait()
-            statuses["submit"] = submitter.post(f"/lagesbild/rapport/{report_id}/skicka", data={
-                "csrf_token": token, "version": version}).status_code
-
-        threads = [threading.Thread(target=save), threading.Thread(target=submit)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        statuses = _race(saver, saver_token, submitter, token, version, report_id, code)
         with shared_app.app_context():
             report = db.session.get(Report, report_id)
             revision = report.latest_revision
