@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -82,7 +82,10 @@ class _Simulation:
 
 
 def _revision(period: Period, lines: list[ReportLine], late: bool) -> ReportRevision:
-    submitted = period.deadline + (timedelta(hours=20) if late else timedelta(hours=-30))
+    """A submitted revision: 30 hours before the deadline (20 after when late), never later
+    than an hour ago, so that no demo report is submitted in the future."""
+    planned = period.deadline + (timedelta(hours=20) if late else timedelta(hours=-30))
+    submitted = min(planned, datetime.now(UTC) - timedelta(hours=1))
     revision = ReportRevision(number=1, status=RevisionStatus.SUBMITTED,
                               submitted_at=submitted.astimezone(UTC), late=late,
                               created_at=(submitted - timedelta(hours=2)).astimezone(UTC))

@@ -44,3 +44,14 @@ def test_demo_data_twice_changes_nothing(runner) -> None:
     result = runner.invoke(args=["demo-data", "--quiet"])
     assert result.exit_code == 0, result.output
     assert _counts() == before
+
+
+def test_no_demo_report_is_submitted_in_the_future(runner) -> None:
+    from datetime import UTC, datetime
+
+    from app.core.types import aware_utc
+    from app.reports.models import ReportRevision
+
+    assert runner.invoke(args=["demo-data", "--quiet"]).exit_code == 0
+    latest = db.session.scalar(sa.select(sa.func.max(ReportRevision.submitted_at)))
+    assert aware_utc(latest) <= datetime.now(UTC)
