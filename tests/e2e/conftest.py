@@ -5,6 +5,7 @@ CI where REQUIRE_BROWSER=1 turns the skip into a failure.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -110,3 +111,26 @@ def log_in(page, username: str, password: str = "samordna-demo") -> None:  # noq
     page.get_by_label("Lösenord").fill(password)
     page.get_by_role("button", name="Logga in").click()
     page.wait_for_url("**/")
+
+
+def open_draft(page, username: str) -> None:  # noqa: ANN001
+    """Log in as a municipality's reporter and open a draft of this period's report: started
+    afresh, or a correction of the submitted one."""
+    log_in(page, username)
+    page.goto("/lagesbild/")
+    start = page.get_by_role("button", name=re.compile("Starta rapport"))
+    if start.count():
+        start.click()
+    else:
+        page.locator(".card a.button").first.click()
+        correct = page.get_by_role("button", name="Rätta rapporten (ny revision)")
+        if correct.count():
+            correct.click()
+    page.get_by_role("link", name="Granska och skicka in").wait_for()
+
+
+def submit_from_form(page) -> None:  # noqa: ANN001
+    """Press the submission button after the rows, then confirm on the review page."""
+    page.get_by_role("link", name="Granska och skicka in").click()
+    page.get_by_role("button", name="Bekräfta och skicka in").click()
+    page.get_by_text("Rapporten är inskickad.").wait_for()

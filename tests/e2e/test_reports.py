@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, open_draft, submit_from_form
 
 # The browser logs every refused save (422, the validation answer) as a failed resource.
 EXPECTED_422 = "status of 422"
@@ -46,8 +46,7 @@ def test_reporter_submits_week_and_coordinator_sees_county_picture_change(browse
     expect(reporter.locator("#own-MUNSKYDD_IIR-stock-errors")).to_be_empty()
     expect(stock).to_have_value("1 200")  # what the user typed stays in the field
 
-    reporter.get_by_role("button", name="Skicka in rapporten").click()
-    expect(reporter.get_by_text("Rapporten är inskickad.")).to_be_visible()
+    submit_from_form(reporter)
     expect(reporter.get_by_role("button", name="Rätta rapporten (ny revision)")).to_be_visible()
     assert problems == []
 
@@ -67,3 +66,23 @@ def test_reporter_submits_week_and_coordinator_sees_county_picture_change(browse
 
     coordinator.locator("svg.county-map a[aria-label^='Kramfors']").click()
     expect(coordinator.get_by_role("heading", level=1)).to_contain_text("Kramfors")
+
+
+def test_a_value_typed_just_before_submitting_is_the_submitted_value(page) -> None:
+    open_draft(page, "askersund.rapportor")
+    stock = page.get_by_label("Lager, Visir (heltäckande ansiktsskydd)")
+    stock.fill("4321")
+    page.get_by_role("link", name="Granska och skicka in").click()  # no Tab: the save races
+    page.get_by_role("button", name="Bekräfta och skicka in").click()
+    expect(page.get_by_text("Rapporten är inskickad.")).to_be_visible()
+    visir = page.locator(".report-table tbody tr", has_text="Visir")
+    expect(visir.locator("td").first).to_have_text("4 321")
+
+
+def test_a_refused_value_blocks_the_submission_with_a_message(page) -> None:
+    open_draft(page, "degerfors.rapportor")
+    stock = page.get_by_label("Lager, Visir (heltäckande ansiktsskydd)")
+    stock.fill("-10")
+    page.get_by_role("link", name="Granska och skicka in").click()
+    expect(page.get_by_role("heading", name="Det finns värden som inte är sparade")).to_be_visible()
+    expect(page.get_by_role("button", name="Bekräfta och skicka in")).to_have_count(0)
