@@ -162,3 +162,17 @@ def test_text_that_is_not_a_number_gets_one_message(client, reporter) -> None:
     html = save_line(client, report, "own", material_code(), stock="abc").get_data(as_text=True)
     errors = html.split('id="own-MUNSKYDD_IIR-stock-errors"')[1].split("</ul>")[0]
     assert errors.count("<li>") == 1 and "Ange ett heltal" in errors
+
+
+def test_text_over_the_limit_is_refused_with_a_message_not_cut(client, reporter) -> None:
+    report = start_report(client, "Sundsvall")
+    html = client.get(f"/lagesbild/rapport/{report.id}").get_data(as_text=True)
+    assert "maxlength" not in html  # a browser would cut pasted text silently
+    response = save_line(client, report, "own", material_code(), stock=1, consumption=1,
+                         support_quantity=5, support_justification="x" * 1001)
+    assert response.status_code == 422
+    assert "Motiveringen får vara högst 1 000 tecken." in response.get_data(as_text=True)
+    saved = save_line(client, report, "own", material_code(), stock=1, consumption=1,
+                      support_quantity=5, support_justification="x" * 1000)
+    assert saved.status_code == 200
+    assert _lines(report)[0].support_justification == "x" * 1000
