@@ -22,7 +22,9 @@ run: $(STAMP)
 	@$(FLASK) demo-logins
 	@echo
 	@echo "Samordna runs at http://127.0.0.1:5000/  (stop with Ctrl+C)"
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	@trap 'kill $$worker 2>/dev/null' EXIT; \
+		$(FLASK) worker & worker=$$!; \
+		$(FLASK) run --host 127.0.0.1 --port 5000
 
 # The whole suite: import contract, then everything on SQLite (browser tests when Chromium
 # is installed), then the database tests again on PostgreSQL when a server answers.

@@ -64,6 +64,10 @@ def register_extensions(app: Flask) -> None:
 
     login_manager.user_loader(load_user)
     login_manager.unauthorized_handler(unauthorized)
+
+    from app.jobs.queue import init_jobs
+
+    init_jobs(app)
     _import_models()
 
 
@@ -72,20 +76,23 @@ def _import_models() -> None:
     import app.auth.models  # noqa: F401
     import app.core.audit  # noqa: F401
     import app.core.models  # noqa: F401
+    import app.jobs.models  # noqa: F401
+    import app.ledger.models  # noqa: F401
     import app.reports.models  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
     from app.admin.views import bp as admin_bp
     from app.auth.views import bp as auth_bp
+    from app.jobs.views import bp as jobs_bp
     from app.main.views import bp as main_bp
     from app.procurement.views import bp as procurement_bp
     from app.redistribution.views import bp as redistribution_bp
     from app.reports.care_units import bp as care_units_bp
     from app.reports.views import bp as reports_bp
 
-    for blueprint in (main_bp, auth_bp, admin_bp, reports_bp, care_units_bp, redistribution_bp,
-                      procurement_bp):
+    for blueprint in (main_bp, auth_bp, admin_bp, jobs_bp, reports_bp, care_units_bp,
+                      redistribution_bp, procurement_bp):
         app.register_blueprint(blueprint)
 
 
@@ -98,10 +105,12 @@ def register_errorhandlers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from app.auth.commands import create_user_command
     from app.demo.commands import demo_data_command, demo_logins_command
+    from app.jobs.commands import worker_command
 
     app.cli.add_command(demo_data_command)
     app.cli.add_command(demo_logins_command)
     app.cli.add_command(create_user_command)
+    app.cli.add_command(worker_command)
 
 
 def register_template_helpers(app: Flask) -> None:

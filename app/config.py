@@ -51,4 +51,12 @@ def default_config(instance_path: str) -> dict[str, object]:
         # Login attempts are counted here: memory in one process, Redis in production
         # (FLASK_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/1).
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Background jobs: "sqlite" (a file in instance/, for one machine), "redis"
+        # (JOBS_REDIS_URL, production) or "immediate" (run inside the request: tests).
+        "JOBS_BACKEND": "sqlite",
+        "JOBS_REDIS_URL": "redis://127.0.0.1:6379/0",
+        # A running job that has not reported progress for this long, or a queued one no
+        # worker picked up, is marked failed (seconds).
+        "JOBS_HEARTBEAT_TIMEOUT_S": 180,
+        "JOBS_QUEUE_TIMEOUT_S": 900,
     }

@@ -49,6 +49,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """The application with a fresh schema and the reference data (counties, orgs, materials)."""
     application = create_app({
         "TESTING": True,
+        "JOBS_BACKEND": "immediate",
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": test_database_url(tmp_path_factory),
     })

@@ -50,6 +50,7 @@ def committed_database_app() -> Iterator[Flask]:
         connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
     url = admin_url.set(database=name).render_as_string(hide_password=False)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "k", "TESTING": True,
+                      "JOBS_BACKEND": "immediate",
                       "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 10}})
     try:
         with app.app_context():

@@ -101,3 +101,8 @@ def can_see_revision(user: User, org: Organisation, is_draft: bool) -> bool:
     """A report revision of ``org``: drafts only to its reporters, submitted ones to all who
     may see the organisation in detail."""
     return can_view_org_detail(user, org) and (not is_draft or can_report_for(user, org))
+
+
+def can_see_job(user: User, job: object) -> bool:
+    """A background job: the organisation that started it (and admins)."""
+    return is_admin(user) or user.organisation_id == getattr(job, "organisation_id", None)

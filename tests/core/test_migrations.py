@@ -14,17 +14,29 @@ from tests.postgres import admin_url_or_skip
 
 
 def _upgrade_and_compare(url: str) -> None:
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "k", "TESTING": True})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "k", "TESTING": True,
+                      "JOBS_BACKEND": "immediate"})
     with app.app_context():
         upgrade()
         tables = set(sa.inspect(db.engine).get_table_names())
         assert set(db.metadata.tables) <= tables
         assert "alembic_version" in tables
+        assert _ledger_triggers() != set()
         downgrade(revision="base")
         assert set(sa.inspect(db.engine).get_table_names()) <= {"alembic_version"}
         upgrade()
         db.session.remove()
         db.engine.dispose()
+
+
+def _ledger_triggers() -> set[str]:
+    """Names of the triggers that keep the ledger append-only, as the migrations made them."""
+    query = ("SELECT name FROM sqlite_master WHERE type = 'trigger'"
+             if db.engine.dialect.name == "sqlite" else
+             "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+    with db.engine.connect() as connection:
+        return {name for (name,) in connection.exec_driver_sql(query)
+                if name.startswith("ledger_entries_")}
 
 
 def test_migrations_apply_to_empty_sqlite(tmp_path) -> None:

@@ -62,24 +62,28 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         pytest.skip(f"browser tests need {CHROMIUM} (apt-get install chromium)")
     folder = tmp_path_factory.mktemp("live")
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'e2e.db'}",
-           "FLASK_SECRET_KEY": "e2e-secret", "FLASK_WTF_CSRF_ENABLED": "true"}
+           "FLASK_SECRET_KEY": "e2e-secret", "FLASK_WTF_CSRF_ENABLED": "true",
+           "FLASK_JOBS_SQLITE_PATH": str(folder / "jobs.db")}
     env.pop("TEST_DATABASE_URL", None)
     _flask(env, "db", "upgrade")
     _flask(env, "demo-data", "--quiet")
     port = _free_port()
     log = folder / "server.log"
     with log.open("w", encoding="utf-8") as log_file:
+        flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+        worker = subprocess.Popen([*flask, "worker"], cwd=ROOT, env=env, stdout=log_file,
+                                  stderr=subprocess.STDOUT)
         process = subprocess.Popen(
-            [sys.executable, "-m", "flask", "--app", "wsgi", "run", "--host", "127.0.0.1",
-             "--port", str(port), "--no-reload"],
+            [*flask, "run", "--host", "127.0.0.1", "--port", str(port), "--no-reload"],
             cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
         )
         try:
             _wait_for_port(port, process, log)
             yield f"http://127.0.0.1:{port}"
         finally:
-            process.terminate()
-            process.wait(timeout=10)
+            for child in (process, worker):
+                child.terminate()
+                child.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")
