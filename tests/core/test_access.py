@@ -74,3 +74,53 @@ def test_national_board_and_admin_see_everything(make_user) -> None:
         assert can_view_county(user, "18") and can_view_org_detail(user, organisation("Örebro"))
     assert can_edit_org(admin, organisation("Örebro")) and not can_edit_org(
         viewer, organisation("Örebro"))
+
+
+#: (who, predicate, argument, expected): the named predicates of app.auth.access in one table.
+BOARD_22 = ("Länsstyrelsen Västernorrland", OrgKind.COUNTY_BOARD)
+WHO = {
+    "reporter Timrå": ("Timrå", OrgKind.MUNICIPALITY, Role.MUNICIPAL_REPORTER),
+    "buyer Timrå": ("Timrå", OrgKind.MUNICIPALITY, Role.MUNICIPAL_BUYER),
+    "coordinator 22": (*BOARD_22, Role.COUNTY_COORDINATOR),
+    "logistics 22": (*BOARD_22, Role.LOGISTICS_MEMBER),
+    "coordinator 18": ("Länsstyrelsen i Örebro län", OrgKind.COUNTY_BOARD,
+                       Role.COUNTY_COORDINATOR),
+    "admin": ("Socialstyrelsen", OrgKind.NATIONAL_BOARD, Role.ADMIN),
+}
+PREDICATES = [
+    ("reporter Timrå", "can_report_for", "Timrå", True),
+    ("reporter Timrå", "can_report_for", "Sundsvall", False),
+    ("buyer Timrå", "can_report_for", "Timrå", False),
+    ("coordinator 22", "can_report_for", "Timrå", False),
+    ("admin", "can_report_for", "Timrå", True),
+    ("coordinator 22", "can_configure_county", "22", True),
+    ("logistics 22", "can_configure_county", "22", False),
+    ("coordinator 18", "can_configure_county", "22", False),
+    ("reporter Timrå", "can_configure_county", "22", False),
+    ("admin", "can_configure_county", "22", True),
+    ("coordinator 22", "is_county_coordinator_of", "22", True),
+    ("coordinator 18", "is_county_coordinator_of", "22", False),
+    ("admin", "is_county_coordinator_of", "22", False),
+    ("reporter Timrå", ("can_see_revision", True), "Timrå", True),
+    ("reporter Timrå", ("can_see_revision", False), "Timrå", True),
+    ("coordinator 22", ("can_see_revision", True), "Timrå", False),
+    ("coordinator 22", ("can_see_revision", False), "Timrå", True),
+    ("coordinator 18", ("can_see_revision", False), "Timrå", False),
+    ("reporter Timrå", ("can_see_revision", False), "Sundsvall", False),
+]
+
+
+@pytest.mark.parametrize(("who", "predicate", "argument", "expected"), PREDICATES,
+                         ids=lambda value: str(value))
+def test_access_predicates(make_user, who: str, predicate, argument: str,  # noqa: ANN001
+                           expected: bool) -> None:
+    from app.auth import access
+
+    org_name, kind, role = WHO[who]
+    user = make_user(org_name, role, kind=kind)
+    if isinstance(predicate, tuple):
+        name, is_draft = predicate
+        assert access.can_see_revision(user, organisation(argument), is_draft) is expected
+        return
+    value = argument if argument.isdigit() else organisation(argument)
+    assert getattr(access, predicate)(user, value) is expected
