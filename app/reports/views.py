@@ -31,6 +31,7 @@ from app.core.access import (
 from app.core.htmx import render_page_or_fragment
 from app.core.models import CareUnit, County, Material, Organisation, OrgKind
 from app.core.services import care_unit_name_taken, care_units_of, save_care_unit
+from app.documents.spreadsheets import Sheet, SpreadsheetError, read_table, to_csv, to_xlsx
 from app.extensions import db
 from app.reports import exchange, services
 from app.reports.forms import (
@@ -45,7 +46,6 @@ from app.reports.models import Breakdown, Report, ReportImport, ReportRevision
 from app.reports.periods import Frequency, Period, parse_period_start, period_containing, today
 from app.reports.picture import build_picture, county_municipalities
 from app.reports.sheet import previous_use, section_rows, summary_rows
-from app.reports.spreadsheets import Sheet, SpreadsheetError, read_table, to_csv, to_xlsx
 
 bp = Blueprint("reports", __name__, url_prefix="/lagesbild")
 

@@ -6,9 +6,9 @@ import re
 
 from openpyxl import load_workbook
 
+from app.documents.spreadsheets import Sheet, to_csv, to_xlsx
 from app.extensions import db
 from app.reports.exchange import COLUMNS
-from app.reports.spreadsheets import Sheet, to_csv, to_xlsx
 from tests.helpers import page_csrf
 from tests.reports.conftest import material_code, save_line, start_report
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from markupsafe import Markup
 
-from app.reports.svg import (
+from app.documents.svg import (
     BAND_FILLS,
     LEVEL_FILLS,
     SERIES_COLOURS,

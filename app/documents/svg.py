@@ -7,7 +7,7 @@ A strict Content-Security-Policy forbids inline ``style=`` attributes and ``<scr
 the SVG carries only classes and presentation attributes. Colours are given twice on
 purpose: as presentation attributes, because WeasyPrint (v70) does not apply the HTML
 page's stylesheets to inline SVG, and as classes, so ``app/static/css/charts.css`` styles
-the screen (focus, hover, print). ``tests/reports/test_svg.py`` keeps the two in step.
+the screen (focus, hover, print). ``tests/documents/test_svg.py`` keeps the two in step.
 Sizes that the layout depends on (font sizes, text anchors) are attributes only.
 
 Text widths are estimated (no font metrics here), generously enough for Swedish names.
