@@ -50,6 +50,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         "TESTING": True,
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": test_database_url(tmp_path_factory),
+        "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
     })
     with application.app_context():
         if db.engine.dialect.name == "sqlite":
