@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from io import BytesIO
 
 import sqlalchemy as sa
 from flask import (
@@ -12,7 +11,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -31,7 +29,8 @@ from app.core.access import (
 from app.core.htmx import render_page_or_fragment
 from app.core.models import CareUnit, County, Material, Organisation, OrgKind
 from app.core.services import care_unit_name_taken, care_units_of, save_care_unit
-from app.documents.spreadsheets import Sheet, SpreadsheetError, read_table, to_csv, to_xlsx
+from app.documents.downloads import download_name, send_spreadsheet
+from app.documents.spreadsheets import SpreadsheetError, read_table
 from app.extensions import db
 from app.reports import exchange, services
 from app.reports.forms import (
@@ -53,10 +52,6 @@ R = Role
 REPORTERS = (R.MUNICIPAL_REPORTER,)
 READERS = (R.MUNICIPAL_REPORTER, R.COUNTY_COORDINATOR, R.LOGISTICS_MEMBER, R.VIEWER)
 COUNTY_READERS = (R.COUNTY_COORDINATOR, R.LOGISTICS_MEMBER, R.VIEWER, R.MUNICIPAL_REPORTER)
-SPREADSHEET_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
 
 
 @bp.route("/")
@@ -327,14 +322,6 @@ def edit_care_unit(org_id: int, unit_id: int) -> Response | tuple[str, int]:
 
 # --- Files: template, export, import ---------------------------------------------------------
 
-def _spreadsheet(sheets: list[Sheet], fmt: str, name: str) -> Response:
-    if fmt not in SPREADSHEET_TYPES:
-        abort(404)
-    data = to_xlsx(sheets) if fmt == "xlsx" else to_csv(sheets[0])
-    return send_file(BytesIO(data), mimetype=SPREADSHEET_TYPES[fmt], as_attachment=True,
-                     download_name=f"{name}.{fmt}")
-
-
 @bp.route("/rapport/<int:report_id>/export.<fmt>")
 @roles_required(*READERS)
 def export_report(report_id: int, fmt: str) -> Response:
@@ -343,8 +330,9 @@ def export_report(report_id: int, fmt: str) -> Response:
     revision = _visible_revision(report, request.args.get("revision", type=int))
     sheet = exchange.report_sheet(report, revision, services.sections_for(report),
                                   services.materials())
-    return _spreadsheet([sheet], fmt, f"lagesbild-{report.organisation.scb_code}-"
-                        f"{report.period_start.isoformat()}-rev{revision.number}")
+    return send_spreadsheet([sheet], fmt, download_name(
+        "lagesbild", report.organisation.name, exchange.period_file_label(report.period),
+        f"rev{revision.number}"))
 
 
 @bp.route("/rapport/<int:report_id>/import", methods=["POST"])
@@ -478,8 +466,8 @@ def export_county(county_code: str, fmt: str) -> Response:
     period = _chosen_period(settings)
     picture = build_picture(county.code, period, settings, services.materials(),
                             county_municipalities(county.code))
-    return _spreadsheet(exchange.county_sheets(picture, county.name), fmt,
-                        f"lagesbild-lan-{county.code}-{period.start.isoformat()}")
+    return send_spreadsheet(exchange.county_sheets(picture, county.name), fmt, download_name(
+        "lagesbild", county.name, exchange.period_file_label(period)))
 
 
 def _county_member(county_code: str, org_id: int) -> tuple[County, Organisation]:
