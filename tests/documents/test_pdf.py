@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from flask_babel import force_locale
 from pypdf import PdfReader
 
 from app.documents.pdf import (
@@ -81,6 +82,15 @@ def test_a_draft_says_utkast_on_every_page(document_app) -> None:
                                   rows=table_rows(110)))
     assert len(pages) >= 3
     assert all("UTKAST" in text for text in pages)
+
+
+def test_an_english_document_says_page_n_of_m_and_draft(document_app) -> None:
+    with force_locale("en"):
+        pages = page_texts(render_pdf("test_documents/table.html", title="Proposal",
+                                      draft=True, rows=table_rows(60)))
+    assert len(pages) >= 2
+    assert all(f"Page {n} of {len(pages)}" in text and "DRAFT" in text
+               for n, text in enumerate(pages, start=1))
 
 
 def test_landscape_pages(document_app) -> None:

@@ -154,9 +154,10 @@ def test_no_file_or_an_empty_one_is_refused(save, upload, message: str) -> None:
 def test_refusals_speak_english_too(app) -> None:
     from app.documents.uploads import check_file
 
-    with app.test_request_context(), force_locale("en"), pytest.raises(UploadRefused) as error:
-        check_file(file(HTML, "x.pdf"), 1000)
-    assert str(error.value) == "The file must be a PDF, PNG or JPEG file."
+    with app.test_request_context(), force_locale("en"):
+        with pytest.raises(UploadRefused) as error:
+            check_file(file(HTML, "x.pdf"), 1000)
+        assert str(error.value) == "The file must be a PDF, PNG or JPEG file."
 
 
 def test_a_path_in_the_name_is_kept_only_as_a_clean_name(app, save, folder: Path,
