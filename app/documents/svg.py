@@ -1,4 +1,4 @@
-"""Server-rendered SVG for the situation reports: a county map and a trend chart.
+"""Server-rendered SVG for pages and PDFs: a county map (with optional arrows) and a trend chart.
 
 Pure: the standard library and ``markupsafe`` only, and the municipality boundaries read
 from ``app/data/kommuner.geojson``. Same input, byte-identical output.

@@ -109,14 +109,13 @@ def _size_text(size: int) -> str:
 def clean_filename(name: str) -> str:
     """The user's file name, safe to keep and show: no folders, no control characters.
 
-    Keeps the last part after ``/`` or ``\\``, drops control and format characters
-    (including bidirectional overrides), collapses white space, strips dots and spaces
-    at the ends and shortens to 200 characters keeping the extension; ``"fil"`` if
-    nothing is left.
+    Keeps the last part after ``/`` or ``\\``, collapses white space (tabs and line
+    breaks too), drops other control and format characters (including bidirectional
+    overrides), strips dots and spaces at the ends and shortens to 200 characters,
+    keeping the extension; ``"fil"`` if nothing is left.
     """
-    base = re.split(r"[/\\]", unicodedata.normalize("NFC", name))[-1]
-    base = "".join(char for char in base if unicodedata.category(char)[0] != "C")
-    base = " ".join(base.split()).strip(" .")
+    base = " ".join(re.split(r"[/\\]", unicodedata.normalize("NFC", name))[-1].split())
+    base = "".join(char for char in base if unicodedata.category(char)[0] != "C").strip(" .")
     if len(base) > MAX_NAME_LENGTH:
         suffix = PurePath(base).suffix[:20]
         base = base[: MAX_NAME_LENGTH - len(suffix)].rstrip(" .") + suffix
