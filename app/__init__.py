@@ -76,6 +76,7 @@ def _import_models() -> None:
     import app.auth.models  # noqa: F401
     import app.core.audit  # noqa: F401
     import app.core.models  # noqa: F401
+    import app.documents.models  # noqa: F401
     import app.jobs.models  # noqa: F401
     import app.ledger.models  # noqa: F401
     import app.reports.models  # noqa: F401

@@ -6,6 +6,7 @@ import secrets
 from pathlib import Path
 
 SECRET_KEY_FILE = "secret_key"
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 
 
 def database_url(instance_path: str) -> str:
@@ -47,7 +48,11 @@ def default_config(instance_path: str) -> dict[str, object]:
         "BABEL_DEFAULT_LOCALE": "sv",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
         "LANGUAGES": ("sv", "en"),
-        "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+        # Uploads (app/documents/uploads.py) live outside the web root; a request may be
+        # a little larger than the largest file, so the form around it still fits.
+        "UPLOAD_FOLDER": str(Path(instance_path) / "uploads"),
+        "UPLOAD_MAX_BYTES": UPLOAD_MAX_BYTES,
+        "MAX_CONTENT_LENGTH": UPLOAD_MAX_BYTES + 1024 * 1024,
         # Login attempts are counted here: memory in one process, Redis in production
         # (FLASK_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/1).
         "RATELIMIT_STORAGE_URI": "memory://",

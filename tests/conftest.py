@@ -52,6 +52,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         "JOBS_BACKEND": "immediate",
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": test_database_url(tmp_path_factory),
+        "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
     })
     with application.app_context():
         if db.engine.dialect.name == "sqlite":

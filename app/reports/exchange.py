@@ -14,6 +14,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.core import audit
 from app.core.models import Material
+from app.documents.spreadsheets import Sheet, Table
 from app.extensions import db
 from app.reports.forms import LineForm
 from app.reports.labels import period_label
@@ -27,7 +28,6 @@ from app.reports.services import (
     municipality_sections,
     save_line,
 )
-from app.reports.spreadsheets import Sheet, Table
 
 COLUMNS = ("Materialkod", "Material", "Avsnitt", "Lager", "Förbrukning", "Inkommande",
            "Leveransdatum", "Begärt stöd", "Motivering")

@@ -10,9 +10,9 @@ from markupsafe import Markup
 from app.core.formatting import current_language, number
 from app.core.formatting import days as format_days
 from app.core.models import Material, Organisation
+from app.documents.svg import LegendItem, MapArea, Series, county_map_svg, trend_chart_svg
 from app.reports.labels import period_label
 from app.reports.picture import CountyPicture, Figure
-from app.reports.svg import LegendItem, MapArea, Series, county_map_svg, trend_chart_svg
 
 MAX_MUNICIPALITY_SERIES = 6
 

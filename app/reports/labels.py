@@ -14,3 +14,13 @@ def period_label(period: Period) -> str:
     if period.days == 1:
         return period.start.isoformat()
     return f"{period.start.isoformat()} – {period.end.isoformat()}"
+
+
+def period_file_label(period: Period) -> str:
+    """The period in a file name, the same in every UI language: "v48-2026" or "2026-11-24"."""
+    if period.is_week:
+        year, week, _ = period.start.isocalendar()
+        return f"v{week:02d}-{year}"
+    if period.days == 1:
+        return period.start.isoformat()
+    return f"{period.start.isoformat()}--{period.end.isoformat()}"

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from io import BytesIO
 
 from flask import (
     Blueprint,
@@ -11,7 +10,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -33,22 +31,19 @@ from app.core.formatting import current_language
 from app.core.htmx import render_page_or_fragment
 from app.core.models import County, Material, Organisation
 from app.core.workflow import StaleObject
+from app.documents.downloads import download_name, send_spreadsheet
+from app.documents.spreadsheets import SpreadsheetError, read_table
 from app.extensions import db
 from app.reports import exchange, review, services
 from app.reports.forms import ImportForm, LineForm, SettingsForm
 from app.reports.graphics import county_graphics, municipality_chart_choices
-from app.reports.labels import period_label
+from app.reports.labels import period_file_label, period_label
 from app.reports.models import Breakdown, Report, ReportImport, ReportRevision
 from app.reports.periods import Period, parse_period_start, period_containing, today
 from app.reports.sheet import previous_use, section_rows, summary_rows
-from app.reports.spreadsheets import Sheet, SpreadsheetError, read_table, to_csv, to_xlsx
 from app.reports.supply import county_municipalities, load_picture
 
 bp = Blueprint("reports", __name__, url_prefix="/lagesbild")
-SPREADSHEET_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
 
 
 @bp.app_template_filter("period")
@@ -297,14 +292,6 @@ def correct(report_id: int) -> Response:
 
 # --- Files: template, export, import ---------------------------------------------------------
 
-def _spreadsheet(sheets: list[Sheet], fmt: str, name: str) -> Response:
-    if fmt not in SPREADSHEET_TYPES:
-        abort(404)
-    data = to_xlsx(sheets) if fmt == "xlsx" else to_csv(sheets[0])
-    return send_file(BytesIO(data), mimetype=SPREADSHEET_TYPES[fmt], as_attachment=True,
-                     download_name=f"{name}.{fmt}")
-
-
 @bp.route("/rapport/<int:report_id>/export.<fmt>")
 @roles_required(SITUATION_READERS)
 def export_report(report_id: int, fmt: str) -> Response:
@@ -313,8 +300,9 @@ def export_report(report_id: int, fmt: str) -> Response:
     revision = _visible_revision(report, request.args.get("revision", type=int))
     sheet = exchange.report_sheet(report, revision, services.sections_for(report),
                                   services.materials())
-    return _spreadsheet([sheet], fmt, f"lagesbild-{report.organisation.scb_code}-"
-                        f"{report.period_start.isoformat()}-rev{revision.number}")
+    return send_spreadsheet([sheet], fmt, download_name(
+        "lagesbild", report.organisation.name, period_file_label(report.period),
+        f"rev{revision.number}"))
 
 
 @bp.route("/rapport/<int:report_id>/import", methods=["GET", "POST"])
@@ -447,8 +435,8 @@ def export_county(county_code: str, fmt: str) -> Response:
     period = _chosen_period(settings)
     picture = load_picture(county.code, period, settings, services.materials(),
                            county_municipalities(county.code))
-    return _spreadsheet(exchange.county_sheets(picture, county.name), fmt,
-                        f"lagesbild-lan-{county.code}-{period.start.isoformat()}")
+    return send_spreadsheet(exchange.county_sheets(picture, county.name), fmt, download_name(
+        "lagesbild", county.name, period_file_label(period)))
 
 
 def _county_member(county_code: str, org_id: int) -> tuple[County, Organisation]:

@@ -124,6 +124,15 @@ def test_county_export_opens_as_a_workbook(client, coordinator) -> None:
     assert csv_text.startswith("Kommun;Rapporterat;") and "Kramfors;ja;3,5" in csv_text
 
 
+def test_county_exports_are_named_after_the_county_and_week(client, coordinator) -> None:
+    year, week, _ = period_containing(today(), Frequency.WEEKLY).start.isocalendar()
+    for fmt in ("xlsx", "csv"):
+        response = client.get(f"/lagesbild/lan/22/export.{fmt}")
+        assert response.headers["Content-Disposition"] == (
+            f"attachment; filename=lagesbild-Vasternorrlands-lan-v{week:02d}-{year}.{fmt}")
+    assert client.get("/lagesbild/lan/22/export.pdf").status_code == 404
+
+
 def test_county_picture_queries_do_not_grow_with_municipalities(client, make_user) -> None:
     """Västernorrland has 7 municipalities, Västra Götaland 49: the same number of queries."""
     from tests.helpers import login

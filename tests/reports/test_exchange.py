@@ -6,9 +6,10 @@ import re
 
 from openpyxl import load_workbook
 
+from app.auth.models import Role
+from app.documents.spreadsheets import Sheet, to_csv, to_xlsx
 from app.extensions import db
 from app.reports.exchange import COLUMNS
-from app.reports.spreadsheets import Sheet, to_csv, to_xlsx
 from tests.helpers import page_csrf
 from tests.reports.conftest import material_code, save_line, start_report
 
@@ -93,6 +94,16 @@ def test_wrong_file_type_is_refused(client, reporter) -> None:
     response = _upload(client, report, "rapport.pdf", b"%PDF-1.4")
     assert response.status_code == 422
     assert "Filen måste vara .xlsx eller .csv." in response.get_data(as_text=True)
+
+
+def test_report_exports_are_named_after_the_municipality_week_and_revision(client,
+                                                                            logged_in) -> None:
+    logged_in("Örnsköldsvik", Role.MUNICIPAL_REPORTER)
+    report = start_report(client, "Örnsköldsvik")
+    year, week, _ = report.period_start.isocalendar()
+    response = client.get(f"/lagesbild/rapport/{report.id}/export.csv")
+    assert response.headers["Content-Disposition"] == (
+        f"attachment; filename=lagesbild-Ornskoldsvik-v{week:02d}-{year}-rev1.csv")
 
 
 def test_report_export_guards_formulas(client, reporter) -> None:

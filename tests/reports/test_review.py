@@ -10,7 +10,7 @@ from app.core.models import CareUnit, CareUnitType, OrgKind, Ownership
 from app.extensions import db
 from app.reports.exchange import COLUMNS
 from app.reports.models import RevisionStatus
-from app.reports.spreadsheets import Sheet, to_csv
+from app.documents.spreadsheets import Sheet, to_csv
 from tests.helpers import csrf_token_from, organisation, page_csrf
 from tests.reports.conftest import (
     VERSION_INPUT,

@@ -8,12 +8,12 @@ import sqlalchemy as sa
 
 from app.auth.roles import Role
 from app.core.models import CareUnit, CareUnitType, OrgKind, Ownership
+from app.documents.spreadsheets import Sheet, to_csv
 from app.extensions import db
 from app.reports import services
 from app.reports.exchange import COLUMNS
 from app.reports.models import Breakdown
 from app.reports.periods import Frequency, period_containing, today
-from app.reports.spreadsheets import Sheet, to_csv
 from tests.helpers import count_queries, login, organisation, page_csrf
 from tests.reports.conftest import material_code, save_line, set_breakdown, start_report
 from tests.reports.test_county_picture import submitted_report

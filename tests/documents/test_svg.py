@@ -9,18 +9,21 @@ from pathlib import Path
 import pytest
 from markupsafe import Markup
 
-from app.reports.svg import (
+from app.documents.svg import (
+    ARROW_STROKE,
     BAND_FILLS,
     LEVEL_FILLS,
     SERIES_COLOURS,
     SERIES_DASHES,
     THRESHOLD_STROKES,
+    Arrow,
     LegendItem,
     MapArea,
     Series,
     county_codes,
     county_map_svg,
     municipalities_in_county,
+    municipality_points,
     nice_y_max,
     trend_chart_svg,
 )
@@ -275,6 +278,78 @@ def test_map_is_deterministic():
     assert draw_map(areas=areas) == draw_map(areas=dict(areas))
 
 
+def test_municipality_points_lie_on_the_map_where_the_municipalities_are():
+    points = municipality_points("22")
+    root = parse(draw_map(legend=()))
+    _, _, width, height = (float(v) for v in root.get("viewBox").split())
+
+    assert set(points) == VASTERNORRLAND
+    assert all(0 < x < width and 0 < y < height for x, y in points.values())
+    # Örnsköldsvik is the northernmost, Sundsvall lies south of Timrå.
+    assert min(points, key=lambda code: points[code][1]) == "2284"
+    assert points["2281"][1] > points["2262"][1]
+    assert max(x for x, _ in municipality_points("22", width=960).values()) > width
+
+
+def test_municipality_points_of_an_unknown_county_are_refused():
+    with pytest.raises(ValueError, match="unknown county"):
+        municipality_points("99")
+
+
+def _arrow_start(path: ET.Element) -> tuple[float, float]:
+    x, y = re.match(r"M([-\d.]+) ([-\d.]+)Q", path.get("d")).groups()
+    return float(x), float(y)
+
+
+def test_arrows_join_the_points_with_a_width_by_value_a_head_and_a_title():
+    arrows = [Arrow("2281", "2262", 100, "Sundsvall till Timrå: 100 st"),
+              Arrow("2284", "2280", 400, "Örnsköldsvik till Härnösand: 400 st")]
+    svg = draw_map(arrows=arrows)
+    root = parse(svg)
+    paths = with_class(root, "map-arrow")
+    marker = root.find(f"{NS}defs/{NS}marker")
+    points = municipality_points("22")
+
+    assert [title_of(p) for p in paths] == [a.label for a in arrows]
+    assert [p.get("stroke-width") for p in paths] == ["2.9", "7"]
+    assert {p.get("marker-end") for p in paths} == {f"url(#{marker.get('id')})"}
+    assert with_class(root, "map-arrows")[0].get("stroke") == ARROW_STROKE
+    start = _arrow_start(paths[0])
+    assert math.dist(start, points["2281"]) == pytest.approx(5, abs=0.2)
+    assert_csp_safe(svg)
+    # Drawn over the areas and under the names.
+    order = [classes(g) for g in root if g.tag == f"{NS}g"]
+    assert order.index({"map-areas"}) < order.index({"map-arrows"}) < order.index({"map-labels"})
+
+
+def test_arrows_both_ways_bend_apart():
+    root = parse(draw_map(arrows=[Arrow("2281", "2262", 1, "dit"),
+                                  Arrow("2262", "2281", 1, "tillbaka")]))
+    there, back = (re.search(r"Q([-\d.]+ [-\d.]+) ", p.get("d")).group(1)
+                   for p in with_class(root, "map-arrow"))
+    assert there != back
+
+
+@pytest.mark.parametrize(
+    ("arrow", "message"),
+    [
+        (Arrow("2281", "0180", 1, "x"), "two different municipalities"),
+        (Arrow("2281", "2281", 1, "x"), "two different municipalities"),
+        (Arrow("2281", "2262", 0, "x"), "positive"),
+        (Arrow("2281", "2262", math.nan, "x"), "positive"),
+        (Arrow("2281", "2262", math.inf, "x"), "positive"),
+    ],
+)
+def test_bad_arrows_are_refused(arrow, message):
+    with pytest.raises(ValueError, match=message):
+        draw_map(arrows=[arrow])
+
+
+def test_arrow_titles_are_escaped():
+    root = parse(draw_map(arrows=[Arrow("2281", "2262", 1, "<b>&</b>")]))
+    assert title_of(with_class(root, "map-arrow")[0]) == "<b>&</b>"
+
+
 # --------------------------------------------------------------------------- trend chart
 
 WEEKS = ["v. 44", "v. 45", "v. 46", "v. 47", "v. 48"]
@@ -462,4 +537,5 @@ def test_stylesheet_matches_the_presentation_attributes():
             assert css_value(css, f".chart-line--{slot}", "stroke-dasharray") == (
                 SERIES_DASHES[slot]
             )
+    assert css_value(css, ".map-arrow", "stroke") == ARROW_STROKE
     assert "a:focus .map-area" in css

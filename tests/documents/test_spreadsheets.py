@@ -7,8 +7,8 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from app.reports import spreadsheets
-from app.reports.spreadsheets import (
+from app.documents import spreadsheets
+from app.documents.spreadsheets import (
     Sheet,
     SpreadsheetError,
     Table,
