@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Protocol
 
@@ -56,6 +56,7 @@ class Figure:
     level: str
     forecast: float | None = None
     forecast_level: str = "none"
+    ordered: int = 0  # expected from joint purchases (not in the report), in the forecast
 
 
 @dataclass(frozen=True)
@@ -184,17 +185,19 @@ def figure_at(data: ReportedData, org_id: int, material_id: int, start: date,
 
 
 def _with_forecast(data: ReportedData, org_id: int, material_id: int, start: date,
-                   settings: PictureSettings) -> Figure | None:
-    """The figure of the period with its forecast (trend, scenario and confirmed deliveries)."""
+                   settings: PictureSettings, ordered: list[Delivery]) -> Figure | None:
+    """The figure of the period with its forecast: trend, scenario, the municipality's
+    confirmed deliveries and what is ordered for it in joint purchases."""
     figure = figure_at(data, org_id, material_id, start, settings)
     if figure is None:
         return None
     history = data.history(org_id, material_id, start)
     forecast = metrics.forecast_days(
-        figure.totals.stock, data.deliveries.get((org_id, start, material_id), []),
+        figure.totals.stock, [*data.deliveries.get((org_id, start, material_id), []), *ordered],
         figure.daily_use, trend_per_day=metrics.use_trend_per_day(history),
         multiplier=float(settings.scenario_multiplier))
-    return derive_with_use(figure.totals, figure.daily_use, settings, forecast)
+    return replace(derive_with_use(figure.totals, figure.daily_use, settings, forecast),
+                   ordered=sum(quantity for _, quantity in ordered))
 
 
 def county_total(data: ReportedData, org_ids: Iterable[int], material_id: int, start: date,
@@ -228,18 +231,23 @@ def _days(figure: Figure | None) -> float | None:
 def compute_picture(county_code: str, period: Period, settings: PictureSettings,
                     materials: list, municipalities: list, data: ReportedData,
                     status: dict[int, tuple[int, bool]],
-                    support_requests: list[SupportRequest]) -> CountyPicture:
+                    support_requests: list[SupportRequest],
+                    ordered: dict[tuple[int, int], list[Delivery]] | None = None
+                    ) -> CountyPicture:
     """Everything the county picture shows for ``period``, from data already loaded.
 
-    ``status`` maps organisation ids to (report id, late) for the period's submitted reports.
+    ``status`` maps organisation ids to (report id, late) for the period's submitted reports;
+    ``ordered`` (organisation id, material id) to deliveries expected from joint purchases.
     """
+    ordered = ordered or {}
     periods = trend_periods(period, settings.frequency)
     rows = []
     for org in municipalities:
         report_id, late = status.get(org.id, (None, False))
         row = MunicipalityRow(org, report_id, late)
         for material in materials:
-            figure = _with_forecast(data, org.id, material.id, period.start, settings)
+            figure = _with_forecast(data, org.id, material.id, period.start, settings,
+                                    ordered.get((org.id, material.id), []))
             if figure is not None:
                 row.cells[material.id] = figure
         rows.append(row)

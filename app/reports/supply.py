@@ -8,12 +8,15 @@ need, and turns them into the allocation engine's :class:`~app.allocation.Site` 
 
 The rule that confirmed incoming counts only when it is expected within the planning
 horizon is :func:`counts_within`, applied in Python to every delivery that is read; no
-query repeats it. Reading a county costs a fixed number of queries, whatever the number of
-municipalities.
+query repeats it. Deliveries that other domains expect (goods ordered in a joint purchase)
+come in through :func:`expected_source`: they count in the forecast and in a
+redistribution round, marked apart from what municipalities report themselves. Reading a
+county costs a fixed number of queries, whatever the number of municipalities.
 """
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -37,6 +40,41 @@ from app.reports.picture import (
     figure_at,
     trend_periods,
 )
+
+
+@dataclass(frozen=True)
+class ExpectedDelivery:
+    """Goods another domain expects to arrive for a municipality and not yet delivered."""
+
+    organisation_id: int
+    material_id: int
+    expected_on: date
+    quantity: int
+
+
+ExpectedSource = Callable[[list[int]], list[ExpectedDelivery]]
+_EXPECTED_SOURCES: list[ExpectedSource] = []
+
+
+def expected_source(source: ExpectedSource) -> ExpectedSource:
+    """Register a function giving the deliveries expected for some organisations (by id)."""
+    _EXPECTED_SOURCES.append(source)
+    return source
+
+
+def expected_deliveries(org_ids: list[int]) -> list[ExpectedDelivery]:
+    """Every registered domain's expected deliveries for these organisations."""
+    return [delivery for source in _EXPECTED_SOURCES for delivery in source(org_ids)]
+
+
+def _ordered_by_key(org_ids: list[int], period_end: date
+                    ) -> dict[tuple[int, int], list[Delivery]]:
+    """Expected deliveries as (days after the period's end, quantity) per (org, material)."""
+    found: dict[tuple[int, int], list[Delivery]] = defaultdict(list)
+    for delivery in expected_deliveries(org_ids):
+        found[(delivery.organisation_id, delivery.material_id)].append(
+            ((delivery.expected_on - period_end).days, delivery.quantity))
+    return dict(found)
 
 
 def counts_within(incoming_date: date | None, period_end: date, horizon_days: int) -> bool:
@@ -141,7 +179,8 @@ def load_picture(county_code: str, period: Period, settings: PictureSettings,
         county_code, period, settings, materials, municipalities, data,
         report_status(org_ids, period),
         _support_requests(org_ids, period, {o.id: o for o in municipalities},
-                          {m.id: m for m in materials}))
+                          {m.id: m for m in materials}),
+        _ordered_by_key(org_ids, period.end))
 
 
 @dataclass(frozen=True)
@@ -152,8 +191,9 @@ class SupplyFigure:
     material: Material
     stock: int
     daily_use: float
-    incoming: int  # confirmed, within the horizon
+    incoming: int  # confirmed by the municipality or ordered jointly, within the horizon
     need: int  # for the horizon
+    ordered: int = 0  # the part of ``incoming`` ordered in joint purchases
 
     def site(self) -> Site:
         """The engine's view of it (the municipality's SCB code as the site code)."""
@@ -186,6 +226,16 @@ class CountySupply:
                 if material_id == material.id]
 
 
+def _ordered_within(org_ids: list[int], period_end: date, horizon_days: int
+                    ) -> dict[tuple[int, int], int]:
+    """Jointly ordered units expected within the horizon, per (organisation, material)."""
+    found: dict[tuple[int, int], int] = defaultdict(int)
+    for delivery in expected_deliveries(org_ids):
+        if counts_within(delivery.expected_on, period_end, horizon_days):
+            found[(delivery.organisation_id, delivery.material_id)] += delivery.quantity
+    return dict(found)
+
+
 def county_supply(county_code: str, period: Period, settings: PictureSettings,
                   materials: list[Material], *, include_private: bool = True,
                   horizon_days: int | None = None) -> CountySupply:
@@ -201,15 +251,18 @@ def county_supply(county_code: str, period: Period, settings: PictureSettings,
     org_ids = [org.id for org in municipalities]
     since = trend_periods(period, settings.frequency)[-metrics.HISTORY_WINDOW].start
     data = load_reported(org_ids, since, period.start, horizon, include_private=include_private)
+    ordered = _ordered_within(org_ids, period.end, horizon)
     figures = {}
     for org in municipalities:
         for material in materials:
             figure = figure_at(data, org.id, material.id, period.start, settings)
             if figure is None or figure.daily_use is None:
                 continue
+            jointly = ordered.get((org.id, material.id), 0)
+            incoming = figure.totals.incoming + jointly
             figures[(org.id, material.id)] = SupplyFigure(
-                org, material, figure.totals.stock, figure.daily_use, figure.totals.incoming,
+                org, material, figure.totals.stock, figure.daily_use, incoming,
                 metrics.need_for_horizon(horizon, figure.daily_use, figure.totals.stock,
-                                         figure.totals.incoming))
+                                         incoming), jointly)
     return CountySupply(period, horizon, include_private, municipalities,
                         report_status(org_ids, period), figures)

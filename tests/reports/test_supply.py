@@ -70,3 +70,22 @@ def test_county_supply_gives_the_engine_the_same_figures(app) -> None:
     assert without_private.figures[(org.id, materials[0].id)].stock == 500
     assert org not in supply.missing and organisation("Kramfors") in supply.missing
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Material)) == 13
+
+
+def test_deliveries_expected_by_other_domains_count_in_forecast_and_supply(app,
+                                                                           monkeypatch) -> None:
+    from app.reports import supply
+
+    org, report, materials, settings = _submitted_with_deliveries()
+    arriving = report.period.end
+    monkeypatch.setattr(supply, "_EXPECTED_SOURCES", [])
+    supply.expected_source(lambda org_ids: [supply.ExpectedDelivery(
+        org.id, materials[1].id, arriving, 70)] if org.id in org_ids else [])
+    picture = load_picture("22", report.period, settings, materials, county_municipalities("22"))
+    (row,) = [r for r in picture.rows if r.organisation.id == org.id]
+    figure = row.cells[materials[1].id]
+    assert figure.ordered == 70 and figure.totals.incoming == 0  # not in the report itself
+    assert figure.forecast == 35  # nothing in stock, 2 a day: the ordered 70 arrive today
+    figures = county_supply("22", report.period, settings, materials).figures
+    assert (figures[(org.id, materials[1].id)].incoming,
+            figures[(org.id, materials[1].id)].ordered) == (70, 70)
