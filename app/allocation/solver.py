@@ -32,6 +32,7 @@ from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
+from app.allocation.bounds import counting_bound, lp_shipment_bound, transfer_columns
 from app.allocation.levels import Targets
 from app.allocation.model import Transfer
 
@@ -45,6 +46,12 @@ SOLVE_OVERHEAD_S = 0.02
 WALL_PER_DETERMINISTIC = {1: 6.0, 2: 2.3}
 BUILD_S_PER_VARIABLE = 4e-5
 WALL_MARGIN = 1.45
+# The linear relaxation's cost: predicted from its transfer columns before it is built,
+# charged by its simplex work (iterations x rows) afterwards. It runs only when its
+# prediction fits in LP_SHARE of the budget.
+LP_S_PER_COLUMN_SQUARED = 1.1e-7
+LP_S_PER_WORK = 3.5e-8
+LP_SHARE = 0.35
 # Rounds up to this many possible transfers are first solved as one model, with this
 # share of the budget; the local search gets the rest.
 FULL_MODEL_VARIABLES = 1000
@@ -314,17 +321,21 @@ class _Budget:
     Each solve is charged a fixed overhead, its deterministic time scaled to wall-clock
     seconds on the reference machine, and the variables built; the wall clock itself is
     only a safety net, so on the reference machine the plan never depends on timing.
+    ``reserved`` seconds are kept back for the lower bound; ``spent``, if given, hears the
+    share of the budget used after every charge.
     """
 
     seconds: float
     deadline: float
+    spent: Callable[[float], None] | None = None
+    reserved: float = 0.0
     used: float = 0.0
 
     def left(self) -> float:
-        return self.seconds - self.used
+        return self.seconds - self.reserved - self.used
 
     def exhausted(self) -> bool:
-        return self.used >= self.seconds or time.perf_counter() >= self.deadline
+        return self.left() <= 0 or time.perf_counter() >= self.deadline
 
     def wall_left(self) -> float:
         return self.deadline - time.perf_counter()
@@ -333,8 +344,14 @@ class _Budget:
         """The deterministic time a solve may use to cost about ``seconds``."""
         return max(0.0, seconds - SOLVE_OVERHEAD_S) / WALL_PER_DETERMINISTIC[workers]
 
+    def add(self, seconds: float) -> None:
+        """Charge ``seconds`` (reference seconds) and tell ``spent``."""
+        self.used += seconds
+        if self.spent is not None:
+            self.spent(min(1.0, self.used / self.seconds))
+
     def charge(self, solver: cp_model.CpSolver, variables: int, workers: int) -> None:
-        self.used += (
+        self.add(
             SOLVE_OVERHEAD_S
             + solver.deterministic_time * WALL_PER_DETERMINISTIC[workers]
             + BUILD_S_PER_VARIABLE * variables
@@ -452,7 +469,7 @@ def _improve_locally(
         chosen = _neighbourhood(plans, sites, size, rng)
         sub_targets, freed = _residual(targets, plans, chosen)
         if not freed:
-            budget.used += SOLVE_OVERHEAD_S
+            budget.add(SOLVE_OVERHEAD_S)
             continue
         built = _PairsModel(sub_targets, freed, all_pairs(sub_targets), distance)
         solver = cp_model.CpSolver()
@@ -514,17 +531,23 @@ def solve_pairs(
     *,
     time_limit_s: float,
     distance: Distance | None = None,
+    spent: Callable[[float], None] | None = None,
 ) -> PairsResult:
     """Improve ``start`` (a valid plan per material) within about ``time_limit_s`` seconds.
 
-    ``distance(giver, receiver)``, in whole km, breaks ties between equally good plans.
+    ``distance(giver, receiver)``, in whole km, breaks ties between equally good plans;
+    ``spent(share)`` hears the share (0 to 1) of the budget used as the search advances.
 
     Small rounds are solved as one model, which usually proves the fewest shipments;
     larger ones, or those the whole model does not settle, are improved a neighbourhood at
-    a time until the budget is spent (status "feasible").
+    a time until the budget is spent (status "feasible"). The linear relaxation's bound
+    (:mod:`app.allocation.bounds`) gets the last part of the budget when its predicted
+    cost fits in ``LP_SHARE`` of it and the search has not proven its plan.
     """
     began = time.perf_counter()
-    budget = _Budget(time_limit_s, began + time_limit_s * WALL_MARGIN)
+    lp_cost = LP_S_PER_COLUMN_SQUARED * transfer_columns(targets) ** 2
+    reserve = lp_cost if lp_cost <= LP_SHARE * time_limit_s else 0.0
+    budget = _Budget(time_limit_s, began + time_limit_s * WALL_MARGIN, spent, reserve)
     pairs = all_pairs(targets)
     plans, optimal, status, bound = dict(start), False, "LOCAL_SEARCH", 0
     variables = sum(len(t.give_window) * len(t.receive) for t in targets.values())
@@ -532,24 +555,22 @@ def solve_pairs(
         plans, optimal, status, bound = _solve_full(targets, start, pairs, budget, distance)
     if not optimal:
         plans, optimal = _improve_locally(targets, plans, budget, distance)
+    if reserve and not optimal:
+        budget.reserved = 0.0
+        bound = max(bound, _lp_bound(targets, budget))
     return PairsResult(
         plans=plans,
         proven_optimal=optimal,
         solver_status=status,
-        shipment_bound=max(bound, simple_shipment_bound(targets)),
+        shipment_bound=max(bound, counting_bound(targets)),
         wall_time_s=time.perf_counter() - began,
         candidate_pairs=len(pairs),
         wall_clock_stopped=budget.wall_left() <= 0,
     )
 
 
-def simple_shipment_bound(targets: Mapping[str, Targets]) -> int:
-    """Every receiver needs a shipment in, every giver that must give one out.
-
-    Only materials moved in single packs count: with a larger minimum transfer a receiver
-    may be left short, so it need not get a shipment at all.
-    """
-    exact = [t for t in targets.values() if t.min_transfer == t.pack]
-    receivers = {code for t in exact for code in t.receive}
-    givers = {code for t in exact for code, (low, _) in t.give_window.items() if low > 0}
-    return max(len(receivers), len(givers))
+def _lp_bound(targets: Mapping[str, Targets], budget: _Budget) -> int:
+    """The linear relaxation's bound, charged to ``budget`` by the simplex work done."""
+    bound, work = lp_shipment_bound(targets, budget.wall_left())
+    budget.add(SOLVE_OVERHEAD_S + LP_S_PER_WORK * work)
+    return bound
