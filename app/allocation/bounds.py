@@ -32,14 +32,14 @@ _ROUNDING = 1e-6
 
 def counting_bound(targets: Mapping[str, Targets]) -> int:
     """Every receiver needs a shipment in, every giver that must give one out."""
-    exact = _exact(targets)
+    exact = exact_materials(targets)
     receivers = {code for t in exact.values() for code in t.receive}
     givers = {code for t in exact.values() for code, (low, _) in t.give_window.items() if low > 0}
     return max(len(receivers), len(givers))
 
 
-def _exact(targets: Mapping[str, Targets]) -> dict[str, Targets]:
-    """The materials whose receivers must get exactly their targets."""
+def exact_materials(targets: Mapping[str, Targets]) -> dict[str, Targets]:
+    """The materials whose receivers must get exactly their targets (single-pack minimums)."""
     return {m: t for m, t in targets.items() if t.min_transfer == t.pack and t.receive}
 
 
@@ -109,20 +109,20 @@ def lp_shipment_bound(targets: Mapping[str, Targets], wall_limit_s: float) -> tu
     charged for it. ``wall_limit_s`` (seconds) is only a safety net: a solve it stops
     gives the bound 0.
     """
-    exact = _exact(targets)
+    exact = exact_materials(targets)
     if not exact:
         return 0, 0
     lp = _build(exact)
     lp.solver.SetSolverSpecificParametersAsString("use_dual_simplex: true")
     lp.solver.SetTimeLimit(max(1, int(wall_limit_s * 1000)))
     lp.solver.Objective().SetMinimization()
-    work = 0
-    if lp.solver.Solve() == pywraplp.Solver.OPTIMAL:
-        work = lp.solver.iterations() * len(lp.rows)
-        return max(0, math.ceil(lp.lagrangian_bound() - _ROUNDING)), work
-    return 0, lp.solver.iterations() * len(lp.rows)
+    solved = lp.solver.Solve() == pywraplp.Solver.OPTIMAL
+    work = lp.solver.iterations() * len(lp.rows)
+    if not solved:
+        return 0, work
+    return max(0, math.ceil(lp.lagrangian_bound() - _ROUNDING)), work
 
 
 def transfer_columns(targets: Mapping[str, Targets]) -> int:
     """Size of the relaxation in transfer columns, to predict its cost."""
-    return sum(len(t.give_window) * len(t.receive) for t in _exact(targets).values())
+    return sum(len(t.give_window) * len(t.receive) for t in exact_materials(targets).values())

@@ -1,5 +1,8 @@
 """Water-filling: the level of supply everyone can reach, and each site's share of the work.
 
+These are the amounts of the default principle, equal days of supply; the other two
+principles (:mod:`app.allocation.rationing`) reuse the giver shares and unit helpers.
+
 The level comes first and is computed exactly (no solver): it is the highest number of
 days of supply, at most the horizon, that the county can give everyone who is below it,
 counting only whole packs that givers can spare without ending below that level (or below

@@ -12,7 +12,7 @@ from ortools.sat.python import cp_model
 from app.allocation import Site, redistribute_all
 from app.allocation.bounds import counting_bound, lp_shipment_bound
 from app.allocation.levels import Targets, material_targets
-from app.allocation.solver import _PairsModel, _parameters, all_pairs
+from app.allocation.solver import NEIGHBOURHOOD, _PairsModel, _parameters, all_pairs
 
 # --- progress ----------------------------------------------------------------------------
 
@@ -91,7 +91,7 @@ def optimum_shipments(targets: dict[str, Targets]) -> int:
     """The fewest shipments, proven by the whole CP-SAT model without a time pressure."""
     built = _PairsModel(targets, {}, all_pairs(targets))
     solver = cp_model.CpSolver()
-    _parameters(solver, 60.0, 60.0, 1)
+    _parameters(solver, 60.0, 60.0, NEIGHBOURHOOD)
     assert solver.solve(built.model) == cp_model.OPTIMAL
     return sum(solver.value(var) for var in built.pair_used.values())
 
