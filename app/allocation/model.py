@@ -87,9 +87,11 @@ class Plan:
     """A proposed redistribution of one material.
 
     ``level_days`` is the days of supply reached by the worst-off municipality (capped at
-    the horizon); ``target_level_days`` the water-filling level the plan aims at;
-    ``status`` is ``"optimal"`` or ``"feasible"`` (the time limit stopped the search with a
-    valid plan).
+    the horizon); ``target_level_days`` the water-filling level the plan aims at (under
+    proportional to need and per capita: the lowest coverage the amounts lead to, capped
+    at the horizon); ``status`` is ``"optimal"`` when the fewest shipments are proven (by
+    the solver, or because they reach the proven lower bound) or ``"feasible"`` (the time
+    limit stopped the search with a valid plan).
     """
 
     transfers: list[Transfer]

@@ -88,7 +88,7 @@ def redistribute(
 
     Units: stock, incoming and quantities in units; daily use in units per day; days in
     days; ``time_limit_s`` in seconds. Returns a :class:`Plan` with ``status`` "optimal"
-    when the fewest handovers are proven, "feasible" when the time limit stopped the
+    when the fewest shipments are proven, "feasible" when the time limit stopped the
     search (the plan is still valid). Raises ``ValueError`` for negative stock, incoming
     or use, duplicate codes, ``pack_size`` < 1, a ``min_transfer`` that is not a positive
     multiple of ``pack_size``, a non-positive horizon, an unknown principle, or per capita
