@@ -7,9 +7,10 @@ the default time limit (``--round``: the web app's 20 s budget of a round, count
 and prints, per case, the build and solve time, the level reached per material,
 transfers and shipments, the greedy baseline's transfers and shipments, the proven lower
 bound on shipments and the gap. ``--plans FILE`` writes every plan as JSON, to compare
-two runs. Daily use is proportional to population; stock is drawn so that some
-municipalities have 0-5 days of supply and others 30 or more, the same ones tending to be
-short in most materials (a seeded random generator, so every run builds the same cases).
+two runs; ``--principle`` picks the allocation principle (default equal days of supply).
+Daily use is proportional to population; stock is drawn so that some municipalities have
+0-5 days of supply and others 30 or more, the same ones tending to be short in most
+materials (a seeded random generator, so every run builds the same cases).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.allocation import Plan, Site, redistribute_all
+from app.allocation import EQUAL_DAYS, REDISTRIBUTION_PRINCIPLES, Plan, Site, redistribute_all
 from app.allocation.model import trip_km
 
 DATA = Path(__file__).resolve().parent.parent / "app" / "data"
@@ -116,7 +117,7 @@ def build_round(
             days = situation[m.code] if rng.random() < 0.8 else _situation_days(rng)
             days *= rng.uniform(0.8, 1.2)
             incoming = int(use * rng.uniform(0, 7)) if rng.random() < 0.2 else 0
-            sites.append(Site(m.code, int(use * days), use, incoming))
+            sites.append(Site(m.code, int(use * days), use, incoming, m.population))
         materials[code] = sites
     return materials
 
@@ -160,7 +161,9 @@ class Result:
     moves: dict[str, list[tuple[str, str, int]]]
 
 
-def run_case(case: Case, time_limit_s: float, use_locations: bool = True) -> Result:
+def run_case(
+    case: Case, time_limit_s: float, use_locations: bool = True, principle: str = EQUAL_DAYS
+) -> Result:
     """Solve one case with :func:`redistribute_all` and collect what the table shows."""
     began = time.perf_counter()
     plans: dict[str, Plan] = redistribute_all(
@@ -171,6 +174,7 @@ def run_case(case: Case, time_limit_s: float, use_locations: bool = True) -> Res
         pack_size=case.pack_size,
         time_limit_s=time_limit_s,
         locations=case.locations if use_locations else None,
+        principle=principle,
     )
     solve_s = time.perf_counter() - began
     first = next(iter(plans.values()))
@@ -296,6 +300,7 @@ def main() -> None:
         "--no-locations", action="store_true", help="do not break ties by trip length"
     )
     parser.add_argument("--plans", help="write every case's transfers to this JSON file")
+    parser.add_argument("--principle", choices=REDISTRIBUTION_PRINCIPLES, default=EQUAL_DAYS)
     args = parser.parse_args()
     time_limit = ROUND_TIME_LIMIT_S if args.round else args.time_limit
     print(HEADER)
@@ -303,7 +308,7 @@ def main() -> None:
     for case in build_cases():
         if args.only and args.only not in case.name or args.round and case.name == NATIONAL:
             continue
-        results.append(run_case(case, time_limit, not args.no_locations))
+        results.append(run_case(case, time_limit, not args.no_locations, args.principle))
         print(format_row(results[-1]), flush=True)
     checks = check_round_targets(results) if args.round else check_targets(results)
     print("\n".join(checks))
