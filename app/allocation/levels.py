@@ -1,5 +1,8 @@
 """Water-filling: the level of supply everyone can reach, and each site's share of the work.
 
+These are the amounts of the default principle, equal days of supply; the other two
+principles (:mod:`app.allocation.rationing`) reuse the giver shares and unit helpers.
+
 The level comes first and is computed exactly (no solver): it is the highest number of
 days of supply, at most the horizon, that the county can give everyone who is below it,
 counting only whole packs that givers can spare without ending below that level (or below
@@ -64,7 +67,7 @@ def need_units(site: Site, level: float) -> float:
     return max(0.0, level * site.daily_use - site.on_hand_and_incoming)
 
 
-def _in_transfers(amount: float, pack: int, min_transfer: int) -> int:
+def in_transfers(amount: float, pack: int, min_transfer: int) -> int:
     """``amount`` in whole packs, or 0 when that is below the minimum transfer."""
     units = whole_packs(amount, pack)
     return units if units >= min_transfer else 0
@@ -75,9 +78,9 @@ def _reachable(
 ) -> bool:
     """True when what givers can spare at ``level`` covers what receivers need."""
     supply = sum(
-        _in_transfers(spare_units(s, level, safety_days), pack, min_transfer) for s in sites
+        in_transfers(spare_units(s, level, safety_days), pack, min_transfer) for s in sites
     )
-    demand = sum(_in_transfers(need_units(s, level), pack, min_transfer) for s in sites)
+    demand = sum(in_transfers(need_units(s, level), pack, min_transfer) for s in sites)
     return supply >= demand
 
 
@@ -146,12 +149,12 @@ def material_targets(
     receive = {
         s.code: units
         for s in sites
-        if (units := _in_transfers(need_units(s, level), pack_size, min_transfer))
+        if (units := in_transfers(need_units(s, level), pack_size, min_transfer))
     }
     capacity = {
         s.code: units
         for s in sites
-        if (units := _in_transfers(spare_units(s, level, safety_days), pack_size, min_transfer))
+        if (units := in_transfers(spare_units(s, level, safety_days), pack_size, min_transfer))
     }
     by_code = {s.code: s for s in sites}
     givers = [by_code[code] for code in capacity]

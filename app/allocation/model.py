@@ -19,12 +19,14 @@ class Site:
     ``stock`` is what is in hand (units), ``incoming`` what is ordered but not yet
     delivered (units), ``daily_use`` the expected use in units per day. Coverage, in days,
     is (stock + incoming) / daily_use; a site with no daily use needs nothing.
+    ``population`` (inhabitants) is needed only by the per-capita principle.
     """
 
     code: str
     stock: int
     daily_use: float
     incoming: int = 0
+    population: int | None = None
 
     @property
     def on_hand_and_incoming(self) -> int:
@@ -85,9 +87,11 @@ class Plan:
     """A proposed redistribution of one material.
 
     ``level_days`` is the days of supply reached by the worst-off municipality (capped at
-    the horizon); ``target_level_days`` the water-filling level the plan aims at;
-    ``status`` is ``"optimal"`` or ``"feasible"`` (the time limit stopped the search with a
-    valid plan).
+    the horizon); ``target_level_days`` the water-filling level the plan aims at (under
+    proportional to need and per capita: the lowest coverage the amounts lead to, capped
+    at the horizon); ``status`` is ``"optimal"`` when the fewest shipments are proven (by
+    the solver, or because they reach the proven lower bound) or ``"feasible"`` (the time
+    limit stopped the search with a valid plan).
     """
 
     transfers: list[Transfer]
@@ -105,7 +109,8 @@ class Plan:
 
 def validate_sites(sites: Sequence[Site]) -> None:
     """Raise ``ValueError`` for stock or incoming that is not a whole number >= 0, a
-    negative or non-finite daily use, or duplicate codes."""
+    negative or non-finite daily use, a population that is not a whole number >= 0, or
+    duplicate codes."""
     seen: set[str] = set()
     for site in sites:
         if not isinstance(site, Site):
@@ -119,6 +124,10 @@ def validate_sites(sites: Sequence[Site]) -> None:
             raise ValueError(f"site {site.code!r}: stock and incoming must be >= 0")
         if not math.isfinite(site.daily_use) or site.daily_use < 0:
             raise ValueError(f"site {site.code!r}: daily_use must be a finite number >= 0")
+        if site.population is not None and not (
+            isinstance(site.population, int) and site.population >= 0
+        ):
+            raise ValueError(f"site {site.code!r}: population must be a whole number >= 0")
 
 
 def validate_packing(pack_size: int, min_transfer: int, what: str = "") -> None:

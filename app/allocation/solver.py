@@ -1,24 +1,30 @@
-"""CP-SAT search for the fewest shipments, given the amounts fixed by the level.
+"""CP-SAT search for the fewest shipments, given the amounts fixed by the principle.
 
-The amounts are already fixed by the level (within a pack for givers); what is left is
+The amounts are already fixed by the allocation principle (:mod:`app.allocation.levels`
+or :mod:`app.allocation.rationing`, givers within a window); what is left is
 which giver hands how many packs of which material to which receiver. It is a
 fixed-charge problem: a boolean per giver -> receiver pair (one shipment carries every
 material between them), a boolean per transfer and an integer number of packs per
 transfer; the objective is, in this order, packs short of the targets (only possible
 with minimum transfers above one pack), shipments, transfers.
 
-Small rounds are solved as one model, seeded with the heuristic plan as a hint; CP-SAT
-then usually proves the optimum. Larger rounds (and small ones not settled in half the
-budget) are improved by large-neighbourhood search: a handful of sites linked by the
-current plan is cut out, the handovers among them are re-solved exactly, and the result
-is kept when it is no worse. Every step keeps a valid plan, so the time limit never leaves
-the caller without one.
+Small rounds (up to FULL_MODEL_VARIABLES possible transfers) are solved as one model,
+seeded with the heuristic plan as a hint; CP-SAT then usually proves the optimum. Larger
+rounds (and small ones the whole model does not settle) are improved by
+large-neighbourhood search: a handful of sites linked by the current plan is cut out, the
+handovers among them are re-solved exactly, and the result is kept when it is no worse.
+Every step keeps a valid plan, so the time limit never leaves the caller without one.
 
-Runs are reproducible: a fixed seed, one worker or CP-SAT's interleaved search (which is
-deterministic whatever the number of threads), and the time limit spent through a cost
-model of deterministic measures (solver deterministic time, variables built) calibrated
-on the reference machine. The wall clock is only a safety net; ``wall_clock_stopped`` in
-the result says when it, rather than the budget, ended the search.
+The proven lower bound on shipments is the largest of a counting bound, the linear
+relaxation (:mod:`app.allocation.bounds`, first, when its predicted cost fits in the
+budget), the whole model's objective bound and, for small rounds with a gap left,
+CP-SAT's core-based search on the shipments alone.
+
+Runs are reproducible: a fixed seed, one worker, and the time limit spent through a cost
+model of deterministic measures (solver deterministic time, variables built, simplex
+iterations) calibrated on the reference machine. The wall clock is only a safety net;
+``wall_clock_stopped`` in the result says when it, rather than the budget, ended the
+search.
 """
 
 from __future__ import annotations
@@ -32,6 +38,12 @@ from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
+from app.allocation.bounds import (
+    counting_bound,
+    exact_materials,
+    lp_shipment_bound,
+    transfer_columns,
+)
 from app.allocation.levels import Targets
 from app.allocation.model import Transfer
 
@@ -40,22 +52,50 @@ Distance = Callable[[str, str], int]
 
 RANDOM_SEED = 20200316
 # Cost model of a solve in wall-clock seconds on the reference machine (2 cores), used to
-# spend the time limit deterministically; the wall clock is a safety net at WALL_MARGIN.
-SOLVE_OVERHEAD_S = 0.02
-WALL_PER_DETERMINISTIC = {1: 6.0, 2: 2.3}
-BUILD_S_PER_VARIABLE = 4e-5
-WALL_MARGIN = 1.45
+# spend the time limit deterministically: fitted by least squares on 314 neighbourhood
+# solves of four counties (overhead, deterministic time, variables built, which also
+# stands for the Python work around each solve). The wall clock is a safety net at
+# WALL_MARGIN times the time limit, wide enough for a machine whose cores are both busy.
+SOLVE_OVERHEAD_S = 0.01
+BUILD_S_PER_VARIABLE = 2.4e-4
+WALL_MARGIN = 3.0
+# The linear relaxation's cost: predicted from its transfer columns before it is built,
+# charged by its simplex work (iterations x rows) afterwards. It runs first, and only when
+# its prediction fits in LP_SHARE of the budget.
+LP_S_PER_COLUMN_SQUARED = 1.1e-7
+LP_S_PER_WORK = 3.5e-8
+LP_SHARE = 0.35
 # Rounds up to this many possible transfers are first solved as one model, with this
 # share of the budget; the local search gets the rest.
 FULL_MODEL_VARIABLES = 1000
 FULL_MODEL_SHARE = 0.3
-WORKERS = 2
-INTERLEAVE_BATCH = 4
+# When the whole model leaves a gap, this share of what is left goes to the bound search.
+BOUND_SHARE = 0.3
 # Neighbourhoods start at this many sites and grow (up to the maximum) while the solver
 # settles them within their small budget: many quick exact re-solves beat a few slow ones.
 NEIGHBOURHOOD_SIZE = 6
 NEIGHBOURHOOD_MAX = 10
 NEIGHBOURHOOD_DETERMINISTIC_S = 0.01
+
+
+@dataclass(frozen=True)
+class SolveKind:
+    """How CP-SAT runs one kind of solve (always one worker, so that a busy second core
+    does not slow it down), and its wall-clock seconds per deterministic second on the
+    reference machine (the cost model)."""
+
+    wall_per_deterministic: float
+    linearization_level: int = 1
+    optimize_with_core: bool = False
+
+
+# The whole model, with the stronger linear relaxation (on mid-sized rounds it found
+# better plans than CP-SAT's interleaved two-worker portfolio, and proves the small ones);
+# the bound search on shipments alone (core-based, which proves bounds well on mid-sized
+# rounds); one neighbourhood of the local search.
+FULL = SolveKind(wall_per_deterministic=3.3, linearization_level=2)
+BOUND = SolveKind(wall_per_deterministic=2.7, optimize_with_core=True)
+NEIGHBOURHOOD = SolveKind(wall_per_deterministic=10.8)
 
 
 @dataclass(frozen=True)
@@ -291,18 +331,14 @@ def cancel_cycles(transfers: list[Transfer]) -> list[Transfer]:
 
 
 def _parameters(
-    solver: cp_model.CpSolver, deterministic_s: float, wall_s: float, workers: int
+    solver: cp_model.CpSolver, deterministic_s: float, wall_s: float, kind: SolveKind
 ) -> None:
-    """A fixed seed and a deterministic budget, so every run returns the same plan.
-
-    With more than one worker the search is interleaved: CP-SAT then runs its subsolvers
-    (including its own neighbourhood search) in a fixed order, independent of threads.
-    """
+    """A fixed seed, one worker and a deterministic budget: every run returns the same plan."""
     params = solver.parameters
     params.random_seed = RANDOM_SEED
-    params.num_workers = workers
-    params.interleave_search = workers > 1
-    params.interleave_batch_size = INTERLEAVE_BATCH
+    params.num_workers = 1
+    params.linearization_level = kind.linearization_level
+    params.optimize_with_core = kind.optimize_with_core
     params.max_deterministic_time = max(deterministic_s, 0.0)
     params.max_time_in_seconds = max(wall_s, 0.01)
 
@@ -314,29 +350,37 @@ class _Budget:
     Each solve is charged a fixed overhead, its deterministic time scaled to wall-clock
     seconds on the reference machine, and the variables built; the wall clock itself is
     only a safety net, so on the reference machine the plan never depends on timing.
+    ``spent``, if given, hears the share of the budget used after every charge.
     """
 
     seconds: float
     deadline: float
+    spent: Callable[[float], None] | None = None
     used: float = 0.0
 
     def left(self) -> float:
         return self.seconds - self.used
 
     def exhausted(self) -> bool:
-        return self.used >= self.seconds or time.perf_counter() >= self.deadline
+        return self.left() <= 0 or time.perf_counter() >= self.deadline
 
     def wall_left(self) -> float:
         return self.deadline - time.perf_counter()
 
-    def deterministic_limit(self, seconds: float, workers: int) -> float:
-        """The deterministic time a solve may use to cost about ``seconds``."""
-        return max(0.0, seconds - SOLVE_OVERHEAD_S) / WALL_PER_DETERMINISTIC[workers]
+    def deterministic_limit(self, seconds: float, kind: SolveKind) -> float:
+        """The deterministic time a solve of ``kind`` may use to cost about ``seconds``."""
+        return max(0.0, seconds - SOLVE_OVERHEAD_S) / kind.wall_per_deterministic
 
-    def charge(self, solver: cp_model.CpSolver, variables: int, workers: int) -> None:
-        self.used += (
+    def add(self, seconds: float) -> None:
+        """Charge ``seconds`` (reference seconds) and tell ``spent``."""
+        self.used += seconds
+        if self.spent is not None:
+            self.spent(min(1.0, self.used / self.seconds))
+
+    def charge(self, solver: cp_model.CpSolver, variables: int, kind: SolveKind) -> None:
+        self.add(
             SOLVE_OVERHEAD_S
-            + solver.deterministic_time * WALL_PER_DETERMINISTIC[workers]
+            + solver.deterministic_time * kind.wall_per_deterministic
             + BUILD_S_PER_VARIABLE * variables
         )
 
@@ -355,17 +399,18 @@ def _solve_full(
     budget: _Budget,
     distance: Distance | None,
 ) -> tuple[dict[str, list[Transfer]], bool, str, int]:
-    """The whole model in one solve: (plans, proven optimal, status name, shipment bound)."""
+    """The whole model in one solve with ``FULL_MODEL_SHARE`` of what is left of the
+    budget: (plans, proven optimal, status name, shipment bound)."""
     built = _PairsModel(targets, start, pairs, distance)
     solver = cp_model.CpSolver()
     _parameters(
         solver,
-        budget.deterministic_limit(budget.left() * FULL_MODEL_SHARE, WORKERS),
+        budget.deterministic_limit(budget.left() * FULL_MODEL_SHARE, FULL),
         budget.wall_left(),
-        WORKERS,
+        FULL,
     )
     status = solver.solve(built.model)
-    budget.charge(solver, len(built.packs), WORKERS)
+    budget.charge(solver, len(built.packs), FULL)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return dict(start), False, solver.status_name(status), 0
     return (
@@ -374,6 +419,52 @@ def _solve_full(
         solver.status_name(status),
         built.shipment_bound(solver.best_objective_bound),
     )
+
+
+def _solve_whole(
+    targets: Mapping[str, Targets],
+    start: Mapping[str, list[Transfer]],
+    pairs: set[Pair],
+    budget: _Budget,
+    distance: Distance | None,
+    bound: int,
+) -> tuple[dict[str, list[Transfer]], bool, str, int]:
+    """The whole model, then (while the shipments are above the bound) the core-based
+    bound search: (plans, proven optimal, status name, shipment bound)."""
+    plans, optimal, status, full_bound = _solve_full(targets, start, pairs, budget, distance)
+    bound = max(bound, full_bound)
+    if not optimal and _score(plans, None)[0] > bound:
+        bound = max(bound, _core_bound(targets, plans, budget))
+    return plans, optimal, status, bound
+
+
+def _core_bound(
+    targets: Mapping[str, Targets],
+    start: Mapping[str, list[Transfer]],
+    budget: _Budget,
+) -> int:
+    """A proven bound from CP-SAT's core-based search on the shipments alone.
+
+    Only materials moved in single packs count (as in :mod:`app.allocation.bounds`), so
+    the bound holds for every plan; it gets ``BOUND_SHARE`` of what is left of the budget.
+    """
+    exact = exact_materials(targets)
+    if not exact:
+        return 0
+    built = _PairsModel(exact, {m: start[m] for m in exact}, all_pairs(exact))
+    built.model.minimize(sum(built.pair_used.values()))
+    solver = cp_model.CpSolver()
+    _parameters(
+        solver,
+        budget.deterministic_limit(budget.left() * BOUND_SHARE, BOUND),
+        budget.wall_left(),
+        BOUND,
+    )
+    status = solver.solve(built.model)
+    budget.charge(solver, len(built.packs), BOUND)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return 0
+    return max(0, math.ceil(solver.best_objective_bound - 1e-6))
 
 
 def _residual(
@@ -452,18 +543,21 @@ def _improve_locally(
         chosen = _neighbourhood(plans, sites, size, rng)
         sub_targets, freed = _residual(targets, plans, chosen)
         if not freed:
-            budget.used += SOLVE_OVERHEAD_S
+            budget.add(SOLVE_OVERHEAD_S)
             continue
         built = _PairsModel(sub_targets, freed, all_pairs(sub_targets), distance)
         solver = cp_model.CpSolver()
         _parameters(
             solver,
-            min(NEIGHBOURHOOD_DETERMINISTIC_S, budget.deterministic_limit(budget.left(), 1)),
+            min(
+                NEIGHBOURHOOD_DETERMINISTIC_S,
+                budget.deterministic_limit(budget.left(), NEIGHBOURHOOD),
+            ),
             budget.wall_left(),
-            1,
+            NEIGHBOURHOOD,
         )
         status = solver.solve(built.model)
-        budget.charge(solver, len(built.packs), 1)
+        budget.charge(solver, len(built.packs), NEIGHBOURHOOD)
         # Grow the neighbourhood while the solver settles it easily, shrink it otherwise.
         size += 1 if status == cp_model.OPTIMAL else -1
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -514,42 +608,47 @@ def solve_pairs(
     *,
     time_limit_s: float,
     distance: Distance | None = None,
+    spent: Callable[[float], None] | None = None,
 ) -> PairsResult:
     """Improve ``start`` (a valid plan per material) within about ``time_limit_s`` seconds.
 
-    ``distance(giver, receiver)``, in whole km, breaks ties between equally good plans.
+    ``distance(giver, receiver)``, in whole km, breaks ties between equally good plans;
+    ``spent(share)`` hears the share (0 to 1) of the budget used as the search advances.
 
-    Small rounds are solved as one model, which usually proves the fewest shipments;
-    larger ones, or those the whole model does not settle, are improved a neighbourhood at
-    a time until the budget is spent (status "feasible").
+    First the proven lower bound: the counting bound, and the linear relaxation's
+    (:mod:`app.allocation.bounds`) when its predicted cost fits in ``LP_SHARE`` of the
+    budget. Small rounds are then solved as one model, which usually proves the fewest
+    shipments; larger ones, or those the whole model does not settle, are improved a
+    neighbourhood at a time until the budget is spent. The result is proven optimal when
+    the solver proved it or the shipments reached the bound (then only transfers and trip
+    length may still be improvable).
     """
     began = time.perf_counter()
-    budget = _Budget(time_limit_s, began + time_limit_s * WALL_MARGIN)
+    budget = _Budget(time_limit_s, began + time_limit_s * WALL_MARGIN, spent)
+    bound = counting_bound(targets)
+    if LP_S_PER_COLUMN_SQUARED * transfer_columns(targets) ** 2 <= LP_SHARE * time_limit_s:
+        bound = max(bound, _lp_bound(targets, budget))
     pairs = all_pairs(targets)
-    plans, optimal, status, bound = dict(start), False, "LOCAL_SEARCH", 0
+    plans, optimal, status = dict(start), False, "LOCAL_SEARCH"
     variables = sum(len(t.give_window) * len(t.receive) for t in targets.values())
     if variables <= FULL_MODEL_VARIABLES:
-        plans, optimal, status, bound = _solve_full(targets, start, pairs, budget, distance)
+        plans, optimal, status, bound = _solve_whole(targets, start, pairs, budget, distance, bound)
     if not optimal:
         plans, optimal = _improve_locally(targets, plans, budget, distance)
+    optimal = optimal or (_score(plans, None)[0] <= bound and _nobody_short(targets, plans))
     return PairsResult(
         plans=plans,
         proven_optimal=optimal,
         solver_status=status,
-        shipment_bound=max(bound, simple_shipment_bound(targets)),
+        shipment_bound=bound,
         wall_time_s=time.perf_counter() - began,
         candidate_pairs=len(pairs),
         wall_clock_stopped=budget.wall_left() <= 0,
     )
 
 
-def simple_shipment_bound(targets: Mapping[str, Targets]) -> int:
-    """Every receiver needs a shipment in, every giver that must give one out.
-
-    Only materials moved in single packs count: with a larger minimum transfer a receiver
-    may be left short, so it need not get a shipment at all.
-    """
-    exact = [t for t in targets.values() if t.min_transfer == t.pack]
-    receivers = {code for t in exact for code in t.receive}
-    givers = {code for t in exact for code, (low, _) in t.give_window.items() if low > 0}
-    return max(len(receivers), len(givers))
+def _lp_bound(targets: Mapping[str, Targets], budget: _Budget) -> int:
+    """The linear relaxation's bound, charged to ``budget`` by the simplex work done."""
+    bound, work = lp_shipment_bound(targets, budget.wall_left())
+    budget.add(SOLVE_OVERHEAD_S + LP_S_PER_WORK * work)
+    return bound

@@ -14,9 +14,10 @@ from collections.abc import Mapping, Sequence
 
 from app.allocation.levels import highest_accepted
 from app.allocation.model import Site, validate_sites
+from app.allocation.principles import EQUAL_DAYS, PROPORTIONAL_TO_NEED
+from app.allocation.rationing import proportional_packs
 
-EQUAL_DAYS = "equal_days"
-PROPORTIONAL_TO_NEED = "proportional_to_need"
+# The principles a delivery can be split by (per capita applies to redistribution only).
 PRINCIPLES = (EQUAL_DAYS, PROPORTIONAL_TO_NEED)
 _EPS = 1e-9
 
@@ -154,41 +155,3 @@ def _round_robin(packs: int, codes: Sequence[str], caps: Mapping[str, float]) ->
             if result[code] >= caps[code]:
                 open_codes.remove(code)
     return result
-
-
-def proportional_packs(
-    packs: int, weights: Mapping[str, float], caps: Mapping[str, float]
-) -> dict[str, int]:
-    """Largest-remainder split of ``packs`` in proportion to ``weights``, within caps.
-
-    Sites whose proportional share exceeds their cap get the cap, and the rest is shared
-    again among the others. Sites with zero weight get nothing.
-    """
-    result = dict.fromkeys(weights, 0)
-    open_codes = {code for code, weight in weights.items() if weight > 0 and caps[code] > 0}
-    left = packs
-    while left > 0 and open_codes:
-        total = sum(weights[code] for code in open_codes)
-        exact = {code: left * weights[code] / total for code in open_codes}
-        over = {code for code in open_codes if exact[code] >= caps[code] - result[code]}
-        if not over:
-            shares = _largest_remainder(left, exact)
-            for code, share in shares.items():
-                result[code] += share
-            return result
-        for code in sorted(over):
-            take = int(caps[code] - result[code])
-            result[code] += take
-            left -= take
-        open_codes -= over
-    return result
-
-
-def _largest_remainder(total: int, exact: Mapping[str, float]) -> dict[str, int]:
-    """Floors of ``exact`` plus one to the largest remainders until they add up to ``total``."""
-    floors = {code: math.floor(value) for code, value in exact.items()}
-    missing = total - sum(floors.values())
-    by_remainder = sorted(exact, key=lambda code: (-(exact[code] - floors[code]), code))
-    for code in by_remainder[:missing]:
-        floors[code] += 1
-    return floors
