@@ -79,6 +79,7 @@ def _import_models() -> None:
     import app.documents.models  # noqa: F401
     import app.jobs.models  # noqa: F401
     import app.ledger.models  # noqa: F401
+    import app.redistribution.models  # noqa: F401
     import app.reports.models  # noqa: F401
 
 
@@ -88,12 +89,12 @@ def register_blueprints(app: Flask) -> None:
     from app.jobs.views import bp as jobs_bp
     from app.main.views import bp as main_bp
     from app.procurement.views import bp as procurement_bp
-    from app.redistribution.views import bp as redistribution_bp
+    from app.redistribution.views import blueprints as redistribution_blueprints
     from app.reports.care_units import bp as care_units_bp
     from app.reports.views import bp as reports_bp
 
     for blueprint in (main_bp, auth_bp, admin_bp, jobs_bp, reports_bp, care_units_bp,
-                      redistribution_bp, procurement_bp):
+                      *redistribution_blueprints, procurement_bp):
         app.register_blueprint(blueprint)
 
 

@@ -106,3 +106,18 @@ def can_see_revision(user: User, org: Organisation, is_draft: bool) -> bool:
 def can_see_job(user: User, job: object) -> bool:
     """A background job: the organisation that started it (and admins)."""
     return is_admin(user) or user.organisation_id == getattr(job, "organisation_id", None)
+
+
+def can_comment_in_county(user: User, county_code: str | None) -> bool:
+    """Remarks on a county's proposals: its coordinators and the logistics meeting's members
+    from any organisation of the county."""
+    return is_admin(user) or (
+        user.has_role(Role.LOGISTICS_MEMBER, Role.COUNTY_COORDINATOR)
+        and county_code is not None and user.organisation.county_code == county_code)
+
+
+def can_act_for(user: User, org: Organisation) -> bool:
+    """Mark an organisation's transfers sent or received, invoice and pay for it: its own
+    municipal staff (and admins)."""
+    return is_admin(user) or (user.organisation_id == org.id and user.has_role(
+        Role.MUNICIPAL_REPORTER, Role.MUNICIPAL_BUYER))

@@ -52,9 +52,13 @@ SITUATION_READERS = frozenset({Role.MUNICIPAL_REPORTER, Role.COUNTY_COORDINATOR,
                                Role.LOGISTICS_MEMBER, Role.VIEWER})
 #: Configure a county: settings, allocation principles, redistribution rounds.
 COUNTY_COORDINATORS = frozenset({Role.COUNTY_COORDINATOR})
-#: See redistribution rounds, proposals and decisions of their county.
+#: Act for a municipality on its decided transfers (sent, received) and its compensation.
+MUNICIPAL_STAFF = frozenset({Role.MUNICIPAL_REPORTER, Role.MUNICIPAL_BUYER})
+#: Comment on proposals before the logistics meeting.
+LOGISTICS_MEMBERS = frozenset({Role.LOGISTICS_MEMBER, Role.COUNTY_COORDINATOR})
+#: See redistribution in their county: rounds, proposals, decisions, their own transfers.
 REDISTRIBUTION_READERS = frozenset({Role.COUNTY_COORDINATOR, Role.LOGISTICS_MEMBER,
-                                    Role.VIEWER})
+                                    Role.VIEWER}) | MUNICIPAL_STAFF
 #: Joint procurement: buyers register offers and commitments, leads pool and split orders.
 PROCUREMENT_READERS = frozenset({Role.MUNICIPAL_BUYER, Role.PROCUREMENT_LEAD,
                                  Role.COUNTY_COORDINATOR})

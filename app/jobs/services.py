@@ -96,9 +96,13 @@ def enqueue(kind: str, *, title: str, params: dict[str, Any], by: Any,
     return job
 
 
-def run_in_background(job: Job) -> None:
-    """Hand a committed job to the task queue (in tests: run it at once)."""
-    current_app.extensions["jobs"].task(job.id)
+def run_in_background(job_id: int) -> None:
+    """Hand a committed job to the task queue (in tests: run it at once).
+
+    Takes the id, read before the commit: nothing of the request's session is touched
+    between its commit and the hand-over.
+    """
+    current_app.extensions["jobs"].task(job_id)
 
 
 def execute(job_id: int) -> None:

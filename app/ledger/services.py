@@ -149,17 +149,17 @@ class Debt:
 
 
 def debts(organisation_ids: Iterable[int] | None = None,
-          source_type: str | None = None) -> list[Debt]:
+          source_types: Iterable[str] | None = None) -> list[Debt]:
     """Per pair of organisations, the value of goods the receiver got from the giver and
-    what it has paid, summed over entries (optionally of one kind of source document);
+    what it has paid, summed over entries (optionally of some kinds of source document);
     pairs involving one of ``organisation_ids`` when given."""
     query = (sa.select(LedgerEntry.kind, LedgerEntry.to_organisation_id,
                        LedgerEntry.from_organisation_id, sa.func.sum(LedgerEntry.value))
              .where(LedgerEntry.from_organisation_id.is_not(None))
              .group_by(LedgerEntry.kind, LedgerEntry.to_organisation_id,
                        LedgerEntry.from_organisation_id))
-    if source_type is not None:
-        query = query.where(LedgerEntry.source_type == source_type)
+    if source_types is not None:
+        query = query.where(LedgerEntry.source_type.in_(list(source_types)))
     if organisation_ids is not None:
         ids = list(organisation_ids)
         query = query.where(sa.or_(LedgerEntry.to_organisation_id.in_(ids),

@@ -51,10 +51,10 @@ result_page("test", "jobs.status", "job_id")
 def _start(kind: str, org_name: str = "Sundsvall", **params: object) -> Job:
     job = enqueue(kind, title="Test", params=params, by=None,
                   organisation_id=organisation(org_name).id, steps=3)
+    job_id = job.id
     db.session.commit()
-    run_in_background(job)
-    db.session.refresh(job)
-    return job
+    run_in_background(job_id)
+    return db.session.get(Job, job_id)
 
 
 def test_a_job_runs_to_completion_reporting_its_progress(app: Flask) -> None:
@@ -137,9 +137,9 @@ def test_a_real_worker_runs_a_queued_job(worker_app: Flask) -> None:
         with worker_app.app_context(), worker_app.test_request_context():
             job = enqueue("test.count", title="Test", params={"steps": 2}, by=None,
                           organisation_id=1, steps=2)
-            db.session.commit()
-            run_in_background(job)
             job_id = job.id
+            db.session.commit()
+            run_in_background(job_id)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             with worker_app.app_context():

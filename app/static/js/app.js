@@ -14,10 +14,13 @@
     return message("error", status);
   }
 
-  /* A request's own status cell (data-save-status), if its target is one. */
+  /* A request's own status cell: its target when that is one (data-save-status), else one
+     inside the element that made the request (a form that replaces a larger region). */
   function statusCell(event) {
     var target = event.detail.target;
-    return target && target.hasAttribute && target.hasAttribute("data-save-status") ? target : null;
+    if (target && target.hasAttribute && target.hasAttribute("data-save-status")) { return target; }
+    var elt = event.detail.elt;
+    return elt && elt.querySelector ? elt.querySelector("[data-save-status]") : null;
   }
 
   function show(cell, className, text) {
@@ -84,7 +87,18 @@
   /* Elements with data-confirm ask before their htmx request is sent (hx-confirm
      uses window.confirm too, but this keeps the text translatable in templates). */
   document.addEventListener("htmx:confirm", function (event) {
-    var question = event.target.getAttribute("data-confirm");
+    var trigger = event.detail.triggeringEvent;
+    var submitter = trigger && trigger.submitter;
+    var question = (submitter && submitter.getAttribute("data-confirm")) ||
+      event.target.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) { event.preventDefault(); }
+  });
+
+  /* Plain (non-htmx) forms and buttons with data-confirm ask too. */
+  document.addEventListener("submit", function (event) {
+    var submitter = event.submitter;
+    var question = (submitter && submitter.getAttribute("data-confirm")) ||
+      (!event.target.hasAttribute("hx-post") && event.target.getAttribute("data-confirm"));
     if (question && !window.confirm(question)) { event.preventDefault(); }
   });
 
