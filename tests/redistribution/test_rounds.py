@@ -4,7 +4,7 @@ from __future__ import annotations
 from app.extensions import db
 from app.jobs.models import Job, JobState
 from app.redistribution.models import RoundState
-from tests.helpers import organisation, page_csrf
+from tests.helpers import organisation
 from tests.redistribution.conftest import materials_by_code, open_round
 
 
