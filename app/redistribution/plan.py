@@ -107,9 +107,10 @@ def _moved(transfers: Iterable[PlanTransfer]) -> tuple[dict, dict]:
     return received, given
 
 
-def floor_units(site: PlanSite, safety_days: int) -> int:
-    """Units a giver keeps whatever it gives: its safety floor, rounded up."""
-    return math.ceil(safety_days * site.daily_use - 1e-9)
+def below_floor(site: PlanSite, given: int, safety_days: int) -> bool:
+    """Whether giving ``given`` units leaves the giver with fewer than its safety floor of
+    days, counting stock and confirmed incoming (the engine's rule)."""
+    return site.stock + site.incoming - given < safety_days * site.daily_use - 1e-9
 
 
 def check(sites: Iterable[PlanSite], materials: Mapping[int, PlanMaterial],
@@ -138,7 +139,7 @@ def check(sites: Iterable[PlanSite], materials: Mapping[int, PlanMaterial],
             continue
         if units > site.stock:
             problems.append(Problem("below_zero", material_id, org_id))
-        elif site.stock - units < floor_units(site, rules.safety_days):
+        elif below_floor(site, units, rules.safety_days):
             problems.append(Problem("below_floor", material_id, org_id))
     return problems
 
