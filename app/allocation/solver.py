@@ -76,9 +76,9 @@ NEIGHBOURHOOD_DETERMINISTIC_S = 0.01
 
 @dataclass(frozen=True)
 class SolveKind:
-    """How CP-SAT runs one kind of solve (always one worker, so that a busy second core
-    does not slow it down), and its wall-clock seconds per deterministic second on the
-    reference machine (the cost model)."""
+    """How CP-SAT runs one kind of solve (always one worker, so the search never needs the
+    second core), and its wall-clock seconds per deterministic second on the reference
+    machine (the cost model)."""
 
     wall_per_deterministic: float
     linearization_level: int = 1
