@@ -32,13 +32,13 @@ _ROUNDING = 1e-6
 
 def counting_bound(targets: Mapping[str, Targets]) -> int:
     """Every receiver needs a shipment in, every giver that must give one out."""
-    exact = exact_materials(targets)
+    exact = _exact(targets)
     receivers = {code for t in exact.values() for code in t.receive}
     givers = {code for t in exact.values() for code, (low, _) in t.give_window.items() if low > 0}
     return max(len(receivers), len(givers))
 
 
-def exact_materials(targets: Mapping[str, Targets]) -> dict[str, Targets]:
+def _exact(targets: Mapping[str, Targets]) -> dict[str, Targets]:
     """The materials whose receivers must get exactly their targets (single-pack minimums)."""
     return {m: t for m, t in targets.items() if t.min_transfer == t.pack and t.receive}
 
@@ -109,7 +109,7 @@ def lp_shipment_bound(targets: Mapping[str, Targets], wall_limit_s: float) -> tu
     charged for it. ``wall_limit_s`` (seconds) is only a safety net: a solve it stops
     gives the bound 0.
     """
-    exact = exact_materials(targets)
+    exact = _exact(targets)
     if not exact:
         return 0, 0
     lp = _build(exact)
@@ -125,4 +125,4 @@ def lp_shipment_bound(targets: Mapping[str, Targets], wall_limit_s: float) -> tu
 
 def transfer_columns(targets: Mapping[str, Targets]) -> int:
     """Size of the relaxation in transfer columns, to predict its cost."""
-    return sum(len(t.give_window) * len(t.receive) for t in exact_materials(targets).values())
+    return sum(len(t.give_window) * len(t.receive) for t in _exact(targets).values())

@@ -17,8 +17,7 @@ Every step keeps a valid plan, so the time limit never leaves the caller without
 
 The proven lower bound on shipments is the largest of a counting bound, the linear
 relaxation (:mod:`app.allocation.bounds`, first, when its predicted cost fits in the
-budget), the whole model's objective bound and, for small rounds with a gap left,
-CP-SAT's core-based search on the shipments alone.
+budget) and the whole model's objective bound.
 
 Runs are reproducible: a fixed seed, one worker, and the time limit spent through a cost
 model of deterministic measures (solver deterministic time, variables built, simplex
@@ -40,7 +39,6 @@ from ortools.sat.python import cp_model
 
 from app.allocation.bounds import (
     counting_bound,
-    exact_materials,
     lp_shipment_bound,
     transfer_columns,
 )
@@ -69,8 +67,6 @@ LP_SHARE = 0.35
 # share of the budget; the local search gets the rest.
 FULL_MODEL_VARIABLES = 1000
 FULL_MODEL_SHARE = 0.3
-# When the whole model leaves a gap, this share of what is left goes to the bound search.
-BOUND_SHARE = 0.3
 # Neighbourhoods start at this many sites and grow (up to the maximum) while the solver
 # settles them within their small budget: many quick exact re-solves beat a few slow ones.
 NEIGHBOURHOOD_SIZE = 6
@@ -80,21 +76,18 @@ NEIGHBOURHOOD_DETERMINISTIC_S = 0.01
 
 @dataclass(frozen=True)
 class SolveKind:
-    """How CP-SAT runs one kind of solve (always one worker, so that a busy second core
-    does not slow it down), and its wall-clock seconds per deterministic second on the
-    reference machine (the cost model)."""
+    """How CP-SAT runs one kind of solve (always one worker, so the search never needs the
+    second core), and its wall-clock seconds per deterministic second on the reference
+    machine (the cost model)."""
 
     wall_per_deterministic: float
     linearization_level: int = 1
-    optimize_with_core: bool = False
 
 
 # The whole model, with the stronger linear relaxation (on mid-sized rounds it found
-# better plans than CP-SAT's interleaved two-worker portfolio, and proves the small ones);
-# the bound search on shipments alone (core-based, which proves bounds well on mid-sized
-# rounds); one neighbourhood of the local search.
+# better plans and bounds than CP-SAT's interleaved two-worker portfolio, and it proves
+# the small ones); one neighbourhood of the local search.
 FULL = SolveKind(wall_per_deterministic=3.3, linearization_level=2)
-BOUND = SolveKind(wall_per_deterministic=2.7, optimize_with_core=True)
 NEIGHBOURHOOD = SolveKind(wall_per_deterministic=10.8)
 
 
@@ -338,7 +331,6 @@ def _parameters(
     params.random_seed = RANDOM_SEED
     params.num_workers = 1
     params.linearization_level = kind.linearization_level
-    params.optimize_with_core = kind.optimize_with_core
     params.max_deterministic_time = max(deterministic_s, 0.0)
     params.max_time_in_seconds = max(wall_s, 0.01)
 
@@ -419,52 +411,6 @@ def _solve_full(
         solver.status_name(status),
         built.shipment_bound(solver.best_objective_bound),
     )
-
-
-def _solve_whole(
-    targets: Mapping[str, Targets],
-    start: Mapping[str, list[Transfer]],
-    pairs: set[Pair],
-    budget: _Budget,
-    distance: Distance | None,
-    bound: int,
-) -> tuple[dict[str, list[Transfer]], bool, str, int]:
-    """The whole model, then (while the shipments are above the bound) the core-based
-    bound search: (plans, proven optimal, status name, shipment bound)."""
-    plans, optimal, status, full_bound = _solve_full(targets, start, pairs, budget, distance)
-    bound = max(bound, full_bound)
-    if not optimal and _score(plans, None)[0] > bound:
-        bound = max(bound, _core_bound(targets, plans, budget))
-    return plans, optimal, status, bound
-
-
-def _core_bound(
-    targets: Mapping[str, Targets],
-    start: Mapping[str, list[Transfer]],
-    budget: _Budget,
-) -> int:
-    """A proven bound from CP-SAT's core-based search on the shipments alone.
-
-    Only materials moved in single packs count (as in :mod:`app.allocation.bounds`), so
-    the bound holds for every plan; it gets ``BOUND_SHARE`` of what is left of the budget.
-    """
-    exact = exact_materials(targets)
-    if not exact:
-        return 0
-    built = _PairsModel(exact, {m: start[m] for m in exact}, all_pairs(exact))
-    built.model.minimize(sum(built.pair_used.values()))
-    solver = cp_model.CpSolver()
-    _parameters(
-        solver,
-        budget.deterministic_limit(budget.left() * BOUND_SHARE, BOUND),
-        budget.wall_left(),
-        BOUND,
-    )
-    status = solver.solve(built.model)
-    budget.charge(solver, len(built.packs), BOUND)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return 0
-    return max(0, math.ceil(solver.best_objective_bound - 1e-6))
 
 
 def _residual(
@@ -632,7 +578,8 @@ def solve_pairs(
     plans, optimal, status = dict(start), False, "LOCAL_SEARCH"
     variables = sum(len(t.give_window) * len(t.receive) for t in targets.values())
     if variables <= FULL_MODEL_VARIABLES:
-        plans, optimal, status, bound = _solve_whole(targets, start, pairs, budget, distance, bound)
+        plans, optimal, status, full_bound = _solve_full(targets, start, pairs, budget, distance)
+        bound = max(bound, full_bound)
     if not optimal:
         plans, optimal = _improve_locally(targets, plans, budget, distance)
     optimal = optimal or (_score(plans, None)[0] <= bound and _nobody_short(targets, plans))

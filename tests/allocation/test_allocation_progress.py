@@ -11,6 +11,7 @@ from ortools.sat.python import cp_model
 
 from app.allocation import Site, redistribute_all
 from app.allocation.bounds import counting_bound, lp_shipment_bound
+from app.allocation.heuristics import greedy_plan
 from app.allocation.levels import Targets, material_targets
 from app.allocation.solver import NEIGHBOURHOOD, _PairsModel, _parameters, all_pairs
 
@@ -88,8 +89,13 @@ def targets_of(materials: dict[str, list[Site]], horizon: float, pack: int) -> d
 
 
 def optimum_shipments(targets: dict[str, Targets]) -> int:
-    """The fewest shipments, proven by the whole CP-SAT model without a time pressure."""
-    built = _PairsModel(targets, {}, all_pairs(targets))
+    """The fewest shipments, proven by the whole CP-SAT model without a time pressure.
+
+    Seeded with the greedy plan, so that receivers get exactly their targets and givers
+    stay in their windows, as in the engine.
+    """
+    start = {material: greedy_plan(target) for material, target in targets.items()}
+    built = _PairsModel(targets, start, all_pairs(targets))
     solver = cp_model.CpSolver()
     _parameters(solver, 60.0, 60.0, NEIGHBOURHOOD)
     assert solver.solve(built.model) == cp_model.OPTIMAL
