@@ -155,6 +155,7 @@ def logged_in(client: FlaskClient, make_user: Callable[..., User]) -> Callable[.
 
     def factory(org_name: str, *roles: Role, kind: OrgKind = OrgKind.MUNICIPALITY) -> User:
         user = make_user(org_name, *roles, kind=kind)
+        client.delete_cookie("session")  # whoever was logged in before is not any more
         response = login(client, user)
         assert response.status_code == 302, response.get_data(as_text=True)
         return user

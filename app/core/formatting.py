@@ -38,4 +38,6 @@ def current_language() -> str:
 def register_filters(app) -> None:  # noqa: ANN001 - Flask app
     """Make the formatters available in templates as filters."""
     app.jinja_env.filters.update(num=number, days=days, date=short_date)
-    app.jinja_env.globals.update(current_language=current_language)
+    from app.core.forms import form_errors
+
+    app.jinja_env.globals.update(current_language=current_language, form_errors=form_errors)

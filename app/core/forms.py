@@ -27,6 +27,28 @@ class AppForm(FlaskForm):
             return super().render_field(field, render_kw)
 
 
+def form_errors(form: AppForm) -> list[tuple[str, str, str]]:
+    """Every error of a form as (field id, label, message), nested lists of fields included
+    (for the summary at the top of a form)."""
+    found = []
+    for field in form:
+        if hasattr(field, "entries"):  # a FieldList of FormFields
+            for entry in field.entries:
+                subfields = entry.form if hasattr(entry, "form") else [entry]
+                found += [(sub.id, str(sub.label.text), str(error))
+                          for sub in subfields for error in sub.errors]
+        else:
+            found += [(field.id, str(field.label.text), str(error)) for error in field.errors]
+    return found
+
+
+def optional_id(value: object) -> int:
+    """Coerce a select's value to an id; 0 for "none chosen" (empty or missing)."""
+    if value in (None, ""):
+        return 0
+    return int(value)
+
+
 class EnumSelectField(SelectField):
     """A select of enum members; ``data`` is the member, option values are its ``value``."""
 

@@ -21,6 +21,9 @@ CARDS_BY_ROLE: dict[Role, tuple[Card, ...]] = {
         Card(_l("Rapportera lägesbild"),
              _l("Fyll i lager, förbrukning, inkommande leveranser och behov för perioden."),
              "reports.index"),
+        Card(_l("Överföringar och ersättning"),
+             _l("Skicka och ta emot det logistikberedningen beslutat, och fakturera eller "
+                "betala ersättningen."), "execution.transfers"),
     ),
     Role.COUNTY_COORDINATOR: (
         Card(_l("Länets lägesbild"),
@@ -36,6 +39,9 @@ CARDS_BY_ROLE: dict[Role, tuple[Card, ...]] = {
              "redistribution.index"),
     ),
     Role.MUNICIPAL_BUYER: (
+        Card(_l("Överföringar och ersättning"),
+             _l("Skicka och ta emot det logistikberedningen beslutat, och fakturera eller "
+                "betala ersättningen."), "execution.transfers"),
         Card(_l("Samordnade inköp"),
              _l("Registrera erbjudanden från leverantörer och kommunens åtaganden."),
              "procurement.index"),

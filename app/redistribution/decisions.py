@@ -59,11 +59,16 @@ def set_participants(meeting: Meeting, participants: Iterable[tuple[str, int | N
 
 def update_meeting(meeting: Meeting, *, held_on: date, notes: str | None,
                    participants: Iterable[tuple[str, int | None]]) -> None:
-    """Change the record of an open meeting; audited."""
+    """Change the record of an open meeting (nothing when nothing differs); audited."""
     _require_open(meeting)
+    wanted = [(name.strip(), org_id) for name, org_id in participants if name.strip()]
+    current = [(p.name, p.organisation_id) for p in meeting.participants]
+    if (held_on, (notes or "").strip() or None, wanted) == (meeting.held_on, meeting.notes,
+                                                            current):
+        return
     before = audit.snapshot(meeting) | {"participants": _names(meeting)}
     meeting.held_on, meeting.notes = held_on, (notes or "").strip() or None
-    set_participants(meeting, participants)
+    set_participants(meeting, wanted)
     db.session.flush()
     audit.record("logistics_meeting.update", "logistics_meeting", meeting.id, before=before,
                  after=audit.snapshot(meeting) | {"participants": _names(meeting)})

@@ -16,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.core.forms import AppForm, EnumSelectField
+from app.core.forms import AppForm, EnumSelectField, optional_id
 from app.redistribution.models import Outcome, PriceRule, Principle
 from app.reports.forms import (
     MAX_QUANTITY,
@@ -124,14 +124,21 @@ class LineForm(AppForm):
             raise ValidationError(_l("Givare och mottagare måste vara olika kommuner."))
 
 
+def _chosen(message: object):  # noqa: ANN202 - a WTForms validator
+    def check(form: AppForm, field: SelectField) -> None:
+        if not field.data:
+            raise ValidationError(message)
+    return check
+
+
 class AddLineForm(LineForm):
     """A new line: the material and the two municipalities are chosen in selects."""
 
     material_id = SelectField(_l("Material"), coerce=int,
-                              validators=[InputRequired(_l("Välj material."))])
-    giver_id = SelectField(_l("Givare"), coerce=int, validators=[InputRequired(_l("Välj givare."))])
+                              validators=[_chosen(_l("Välj material."))])
+    giver_id = SelectField(_l("Givare"), coerce=int, validators=[_chosen(_l("Välj givare."))])
     receiver_id = SelectField(_l("Mottagare"), coerce=int,
-                              validators=[InputRequired(_l("Välj mottagare."))])
+                              validators=[_chosen(_l("Välj mottagare."))])
 
 
 class CommentForm(AppForm):
@@ -151,7 +158,7 @@ class ParticipantForm(AppForm):
         csrf = False
 
     name = StringField(_l("Namn"), validators=[Length(max=120, message=_l("Högst 120 tecken."))])
-    organisation_id = SelectField(_l("Organisation"), coerce=int, validate_choice=True)
+    organisation_id = SelectField(_l("Organisation"), coerce=optional_id, default=0)
 
 
 class MeetingForm(AppForm):
@@ -163,7 +170,7 @@ class MeetingForm(AppForm):
 
 
 class AgendaForm(AppForm):
-    round_id = SelectField(_l("Omgång att ta upp"), coerce=int, validators=[Optional()])
+    round_id = SelectField(_l("Omgång att ta upp"), coerce=optional_id, default=0)
     title = StringField(_l("Rubrik för annan punkt"), validators=[
         Length(max=200, message=_l("Högst 200 tecken."))])
 
@@ -184,9 +191,14 @@ class OutcomeForm(AppForm):
     remark = TextAreaField(_l("Anmärkning"), validators=[
         Length(max=1000, message=_l("Högst 1 000 tecken."))])
 
-    def validate_amended_quantity(self, field: QuantityField) -> None:
-        if self.outcome.data is Outcome.AMENDED and not field.data:
-            raise ValidationError(_l("Ange det nya antalet."))
+    def validate(self, extra_validators=None) -> bool:  # noqa: ANN001
+        """Field rules, then: an amended outcome needs its new quantity."""
+        valid = super().validate(extra_validators)
+        if (self.outcome.data is Outcome.AMENDED and not self.amended_quantity.data
+                and not self.amended_quantity.errors):
+            self.amended_quantity.errors.append(_l("Ange det nya antalet."))
+            valid = False
+        return valid
 
 
 class DecisionForm(AppForm):

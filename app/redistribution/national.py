@@ -122,11 +122,11 @@ def record_allocation(request: NationalRequest, material: Material, quantity: in
     if quantity <= 0 or quantity % material.pack_size:
         raise NationalError(gettext("Ange antalet i hela förpackningar om %(pack)s.",
                                     pack=material.pack_size))
+    split = proposed_split(request.round, material, quantity)
     allocation = NationalAllocation(request=request, material=material, quantity=quantity,
                                     received_on=received_on, created_by_id=getattr(by, "id", None))
     allocation.shares = [AllocationShare(organisation_id=org_id, quantity=units)
-                         for org_id, units in proposed_split(request.round, material,
-                                                             quantity).items()]
+                         for org_id, units in split.items()]
     db.session.add(allocation)
     db.session.flush()
     audit.record("national_allocation.create", "national_allocation", allocation.id,

@@ -21,7 +21,11 @@ ROLE_HOME = {
 PAGE_ROLES = {
     "/lagesbild/": {Role.MUNICIPAL_REPORTER, Role.COUNTY_COORDINATOR, Role.LOGISTICS_MEMBER,
                     Role.VIEWER},
-    "/omfordelning/": {Role.COUNTY_COORDINATOR, Role.LOGISTICS_MEMBER, Role.VIEWER},
+    "/omfordelning/": {Role.COUNTY_COORDINATOR, Role.LOGISTICS_MEMBER, Role.VIEWER,
+                       Role.MUNICIPAL_REPORTER, Role.MUNICIPAL_BUYER},
+    "/omfordelning/lan/22/ny-omgang": {Role.COUNTY_COORDINATOR},
+    "/omfordelning/overforingar": {Role.COUNTY_COORDINATOR, Role.LOGISTICS_MEMBER, Role.VIEWER,
+                                   Role.MUNICIPAL_REPORTER, Role.MUNICIPAL_BUYER},
     "/inkop/": {Role.MUNICIPAL_BUYER, Role.PROCUREMENT_LEAD, Role.COUNTY_COORDINATOR},
     "/admin/anvandare": set(),
     "/admin/organisationer": set(),

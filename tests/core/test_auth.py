@@ -23,7 +23,8 @@ def test_login_shows_dashboard_with_navigation_for_roles(client, make_user) -> N
     html = client.get("/").get_data(as_text=True)
     assert "Översikt" in html and "Sundsvall" in html
     assert 'href="/lagesbild/"' in html and 'href="/inkop/"' in html
-    assert 'href="/omfordelning/"' not in html and 'href="/admin/anvandare"' not in html
+    assert 'href="/omfordelning/"' in html  # their transfers and compensation
+    assert 'href="/admin/anvandare"' not in html
 
 
 def test_session_cookie_is_httponly_and_lax(client, make_user) -> None:

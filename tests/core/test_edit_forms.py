@@ -18,6 +18,7 @@ from app.auth.roles import Role
 from app.core import audit
 from app.core.models import CareUnit, CareUnitType, Organisation, OrgKind, Ownership
 from app.extensions import db
+from app.redistribution.principles import history
 from app.reports import services
 from app.reports.periods import Frequency
 from tests.helpers import browser_form, organisation
@@ -61,17 +62,48 @@ def _county_settings(logged_in) -> tuple[str, Any]:  # noqa: ANN001
     return "/lagesbild/lan/22/installningar", settings
 
 
+def _principles(logged_in) -> tuple[str, Any]:  # noqa: ANN001
+    from datetime import date
+
+    from app.redistribution.models import PriceRule, Principle, PrinciplesVersion
+
+    logged_in(BOARD, Role.COUNTY_COORDINATOR, kind=OrgKind.COUNTY_BOARD)
+    version = PrinciplesVersion(county_code="22", number=2, horizon_days=21, safety_days=5,
+                                min_transfer_packs=2, principle=Principle.PER_CAPITA,
+                                price_rule=PriceRule.CUSTOM, include_private=False,
+                                solver_budget_s=30, decided_at_meeting_on=date(2026, 11, 30))
+    db.session.add(version)
+    db.session.commit()
+    return "/omfordelning/lan/22/principer", version
+
+
+def _meeting(logged_in) -> tuple[str, Any]:  # noqa: ANN001
+    from datetime import date
+
+    from app.redistribution.decisions import create_meeting
+
+    user = logged_in(BOARD, Role.COUNTY_COORDINATOR, kind=OrgKind.COUNTY_BOARD)
+    meeting = create_meeting("22", date(2026, 12, 1), [("Åsa Öberg", organisation("Timrå").id),
+                                                       ("Kim", None)], by=user)
+    meeting.notes = "Anteckning"
+    db.session.commit()
+    return f"/omfordelning/mote/{meeting.id}/protokoll", meeting
+
+
 #: endpoint → factory(logged_in, make_user) returning (url, the row the form edits)
 EDIT_FORMS: dict[str, Callable[..., tuple[str, Any]]] = {
     "care_units.edit": lambda logged_in, make_user: _care_unit(logged_in),
     "admin.edit_organisation": lambda logged_in, make_user: _organisation(logged_in),
     "admin.edit_user": _user,
     "reports.county_settings": lambda logged_in, make_user: _county_settings(logged_in),
+    "redistribution.principles_page": lambda logged_in, make_user: _principles(logged_in),
+    "meetings.edit_meeting": lambda logged_in, make_user: _meeting(logged_in),
 }
 #: Routes that show and accept a form but do not edit an existing row.
 OTHER_FORMS = {
     "auth.login", "admin.new_user", "admin.new_organisation", "care_units.index",
     "reports.upload", "reports.preview_import", "reports.submit", "reports.breakdown",
+    "redistribution.new_round", "meetings.meetings",
 }
 
 
@@ -86,6 +118,10 @@ def _columns(row: Any) -> dict[str, Any]:
     columns = audit.snapshot(row)
     if hasattr(row, "role_rows"):
         columns["roles"] = sorted(role.value for role in row.roles)
+    if hasattr(row, "participants"):
+        columns["participants"] = [(p.id, p.name, p.organisation_id) for p in row.participants]
+    if hasattr(row, "county_code") and hasattr(row, "prices"):  # principles: no new version
+        columns["latest"] = max(v.number for v in history(row.county_code))
     return columns
 
 

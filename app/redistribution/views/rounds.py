@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 
 from app.auth.access import can_comment_in_county, can_configure_county, require, roles_required
 from app.auth.roles import COUNTY_COORDINATORS, LOGISTICS_MEMBERS, REDISTRIBUTION_READERS
+from app.core.formatting import current_language
 from app.core.workflow import StaleObject
 from app.extensions import db
 from app.jobs.models import Job
@@ -185,10 +186,13 @@ def _round_context(round_: Round, **extra: object) -> dict[str, object]:
 def _add_form(round_: Round, data: rounds.RoundInputs, catalogue: dict, formdata=None
               ) -> AddLineForm:  # noqa: ANN001
     form = AddLineForm(formdata=formdata, base_version=round_.latest.number)
-    form.material_id.choices = [(m_id, catalogue[m_id].name_sv) for m_id in
-                                sorted(data.materials, key=lambda i: catalogue[i].sort_order)]
+    choose = (0, _("Välj…"))
+    form.material_id.choices = [choose] + [
+        (m_id, catalogue[m_id].name_for(current_language()))
+        for m_id in sorted(data.materials, key=lambda i: catalogue[i].sort_order)]
     orgs = sorted(data.organisations.values(), key=lambda org: org.name)
-    form.giver_id.choices = form.receiver_id.choices = [(org.id, org.name) for org in orgs]
+    form.giver_id.choices = form.receiver_id.choices = [choose] + [(org.id, org.name)
+                                                                   for org in orgs]
     return form
 
 
