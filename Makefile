@@ -51,6 +51,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.allocation
 	$(BIN)/python -m bench.county_picture
+	$(BIN)/python -m bench.redistribution
 	$(BIN)/python -m bench.pdf
 
 translations: $(STAMP)

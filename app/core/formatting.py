@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
+from decimal import Decimal
+from functools import lru_cache
 
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from babel.numbers import format_decimal as babel_format_decimal
+from flask_babel import format_date, format_datetime, get_locale
 
 
 def number(value: float | int | None, decimals: int = 0) -> str:
@@ -13,8 +16,14 @@ def number(value: float | int | None, decimals: int = 0) -> str:
         return "–"
     if isinstance(value, float) and math.isinf(value):
         return "∞"
+    return _formatted(value, decimals, str(get_locale() or "sv"))
+
+
+@lru_cache(maxsize=8192)
+def _formatted(value: float | int | Decimal, decimals: int, locale: str) -> str:
+    """Babel's formatting is slow and the same figures recur on a page: remember them."""
     fmt = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=fmt)
+    return babel_format_decimal(value, format=fmt, locale=locale)
 
 
 def days(value: float | None) -> str:
