@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from app.auth.access import can_configure_county, roles_required
 from app.auth.roles import COUNTY_COORDINATORS, REDISTRIBUTION_READERS
+from app.core.formatting import current_language
 from app.core.models import Material
 from app.documents.downloads import download_name, send_spreadsheet
 from app.documents.pdf import render_pdf
@@ -36,7 +37,9 @@ def _request_or_404(request_id: int, *, manage: bool = False) -> NationalRequest
 def _page(found: NationalRequest, status: int = 200, **forms: object) -> tuple[str, int]:
     materials = sorted({line.material for line in found.lines}, key=lambda m: m.sort_order)
     allocation_form = forms.pop("allocation_form", None) or AllocationForm(received_on=today())
-    allocation_form.material_id.choices = [(m.id, m.name_sv) for m in materials]
+    allocation_form.material_id.choices = [
+        (m.id, _("%(name)s (förpackning om %(pack)s %(unit)s)", name=m.name_for(
+            current_language()), pack=m.pack_size, unit=m.unit)) for m in materials]
     return render_template(
         "redistribution/national.html", request_=found, materials=materials,
         justification_form=forms.pop("justification_form", None) or JustificationForm(
