@@ -66,6 +66,11 @@ class PlanView:
     total_value: Decimal
     total_km: int
     transfers: int
+    by_key: dict[tuple[int, int], plan.Coverage]
+
+    def coverage_of(self, organisation_id: int, material_id: int) -> plan.Coverage | None:
+        """One municipality's coverage in one material (for the lines of a shipment)."""
+        return self.by_key.get((organisation_id, material_id))
 
     def coverage_matrix(self) -> list[tuple[Organisation, dict[int, plan.Coverage]]]:
         """Coverage per municipality (alphabetical) and material id, for a table."""
@@ -102,7 +107,7 @@ def plan_view(data: RoundInputs, transfers: list[plan.PlanTransfer],
     return PlanView(shipments, rows, shortage, owed,
                     plan.check(data.sites, data.materials, transfers, data.rules),
                     sum((trip.value for trip in trips), Decimal(0)),
-                    sum(trip.km for trip in trips), len(transfers))
+                    sum(trip.km for trip in trips), len(transfers), cover)
 
 
 def _line(t: plan.PlanTransfer, data: RoundInputs, catalogue: dict[int, Material]) -> Line:
