@@ -49,3 +49,13 @@ def send_spreadsheet(sheets: Sequence[Sheet], fmt: str, name: str) -> Response:
     data = to_xlsx(sheets) if fmt == "xlsx" else to_csv(sheets[0])
     return send_file(BytesIO(data), mimetype=SPREADSHEET_TYPES[fmt], as_attachment=True,
                      download_name=f"{name}.{fmt}")
+
+
+def send_pdf(pdf: bytes, name: str) -> Response:
+    """A PDF made for this request (not a stored document), shown in the browser.
+
+    ``name`` is the file name without extension. Stored documents go through
+    :func:`app.documents.archive.send_document`, which also vouches for their bytes.
+    """
+    return send_file(BytesIO(pdf), mimetype="application/pdf", download_name=f"{name}.pdf",
+                     max_age=0)

@@ -1,7 +1,7 @@
 """Carrying out decisions and the compensation that follows: the municipalities' own pages."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, make_response, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -10,7 +10,7 @@ from app.auth.access import can_act_for, can_view_org_detail, require, roles_req
 from app.auth.roles import MUNICIPAL_STAFF, REDISTRIBUTION_READERS
 from app.core.formatting import current_language
 from app.core.models import Organisation
-from app.documents.downloads import download_name, send_spreadsheet
+from app.documents.downloads import download_name, send_pdf, send_spreadsheet
 from app.documents.pdf import render_pdf
 from app.extensions import db
 from app.redistribution import compensation, execution
@@ -142,10 +142,7 @@ def municipality_export(org_id: int, fmt: str) -> Response:
     pdf = render_pdf("redistribution/pdf/statement.html",
                      title=_("Ersättning för omfördelad utrustning"), number=org.name,
                      org=org, accounts=accounts, entries=entries, on=today())
-    response = make_response(pdf)
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'inline; filename="{name}.pdf"'
-    return response
+    return send_pdf(pdf, name)
 
 
 @bp.route("/kommun/<int:org_id>/faktura", methods=["POST"])

@@ -1,7 +1,7 @@
 """The request for national allocation to Socialstyrelsen, and splitting what arrives."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -10,7 +10,7 @@ from app.auth.access import can_configure_county, roles_required
 from app.auth.roles import COUNTY_COORDINATORS, REDISTRIBUTION_READERS
 from app.core.formatting import current_language
 from app.core.models import Material
-from app.documents.downloads import download_name, send_spreadsheet
+from app.documents.downloads import download_name, send_pdf, send_spreadsheet
 from app.documents.pdf import render_pdf
 from app.extensions import db
 from app.redistribution import national
@@ -135,10 +135,7 @@ def document(request_id: int, fmt: str) -> Response:
                      title=_("Begäran om nationell tilldelning"),
                      number=_("Omgång %(title)s", title=found.round.title), request_=found,
                      draft=found.state.value == "draft")
-    response = make_response(pdf)
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'inline; filename="{name}.pdf"'
-    return response
+    return send_pdf(pdf, name)
 
 
 @bp.route("/begaran/<int:request_id>/tilldelning", methods=["POST"])

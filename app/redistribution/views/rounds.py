@@ -8,7 +8,6 @@ from flask import (
     Blueprint,
     abort,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -22,6 +21,7 @@ from app.auth.access import can_comment_in_county, can_configure_county, require
 from app.auth.roles import COUNTY_COORDINATORS, LOGISTICS_MEMBERS, REDISTRIBUTION_READERS
 from app.core.formatting import current_language
 from app.core.workflow import StaleObject
+from app.documents.downloads import download_name, send_pdf
 from app.extensions import db
 from app.jobs.models import Job
 from app.jobs.services import JobError, run_in_background
@@ -344,8 +344,6 @@ def draft_pdf(round_id: int) -> Response:
     round_ = round_or_404(round_id)
     if round_.latest is None:
         abort(404)
-    response = make_response(decisions.draft_pdf(round_))
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = (
-        f'inline; filename="utkast-omfordelning-{round_.title}-v{round_.latest.number}.pdf"')
-    return response
+    return send_pdf(decisions.draft_pdf(round_),
+                    download_name("utkast-omfordelning", round_.title,
+                                  f"v{round_.latest.number}"))
