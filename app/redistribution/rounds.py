@@ -224,8 +224,9 @@ def lock_round(round_id: int) -> Round | None:
 
 
 def edit(round_: Round, *, base_version: int | None, key: plan.Key, quantity: int,
-         by: Any) -> ProposalVersion:
-    """Set one line of the proposal to ``quantity`` units (0 removes it): a new version.
+         by: Any) -> ProposalVersion | None:
+    """Set one line of the proposal to ``quantity`` units (0 removes it): a new version, or
+    None when the line already has that quantity.
 
     Raises :class:`StaleObject` when the user's page showed another version than the
     latest (someone else edited it meanwhile), :class:`PlanRejected` when the edited plan
@@ -236,6 +237,8 @@ def edit(round_: Round, *, base_version: int | None, key: plan.Key, quantity: in
         raise StaleObject(round_)
     current = {t.key: t for t in transfers_of(latest)}
     old = current.get(key)
+    if (old.quantity if old else 0) == quantity:
+        return None
     if quantity:
         current[key] = plan.PlanTransfer(*key, quantity)
     else:

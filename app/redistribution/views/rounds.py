@@ -234,7 +234,7 @@ def edit_line(round_id: int) -> tuple[str, int]:
         return _proposal(db.session.get(Round, round_id), form=form,
                          problems=rejected.problems), 422
     db.session.commit()
-    return _proposal(round_, saved=version), 200
+    return _proposal(round_, saved=version, unchanged=version is None), 200
 
 
 def _proposal(round_: Round, **extra: object) -> str:
