@@ -14,7 +14,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.core import audit
 from app.core.models import Material
-from app.documents.spreadsheets import Sheet, Table
+from app.documents.spreadsheets import Sheet, Table, read_table
 from app.extensions import db
 from app.reports.forms import LineForm
 from app.reports.labels import period_label
@@ -125,6 +125,19 @@ def validate_rows(report: Report, table: Table, sections: list[Section],
                               for name, messages in form.errors.items() for message in messages)
         rows.append(row)
     return rows
+
+
+def preview_upload(report: Report, revision: ReportRevision, filename: str, data: bytes,
+                   sections: list[Section], materials: list[Material],
+                   user_id: int) -> ReportImport:
+    """Read an uploaded file, check every row, and keep the result for the preview page.
+
+    Raises :class:`SpreadsheetError` (a Swedish message for the user) when the file cannot
+    be read as the template.
+    """
+    table = read_table(filename, data, expected_header=COLUMNS, max_rows=MAX_IMPORT_ROWS)
+    rows = validate_rows(report, table, sections, materials)
+    return store_preview(revision, filename, rows, user_id)
 
 
 def store_preview(revision: ReportRevision, filename: str, rows: list[ImportRow],

@@ -32,7 +32,7 @@ from app.core.htmx import render_page_or_fragment
 from app.core.models import County, Material, Organisation
 from app.core.workflow import StaleObject
 from app.documents.downloads import download_name, send_spreadsheet
-from app.documents.spreadsheets import SpreadsheetError, read_table
+from app.documents.spreadsheets import SpreadsheetError
 from app.extensions import db
 from app.reports import exchange, review, services
 from app.reports.forms import ImportForm, LineForm, SettingsForm
@@ -316,14 +316,12 @@ def upload(report_id: int) -> Response | tuple[str, int]:
         return _import_page(report, form), 422 if form.errors else 200
     upload_file = form.file.data
     try:
-        table = read_table(upload_file.filename or "", upload_file.read(),
-                           expected_header=exchange.COLUMNS, max_rows=exchange.MAX_IMPORT_ROWS)
+        pending = exchange.preview_upload(report, revision, upload_file.filename or "",
+                                          upload_file.read(), services.sections_for(report),
+                                          services.materials(), current_user.id)
     except SpreadsheetError as error:
         form.file.errors.append(str(error))
         return _import_page(report, form), 422
-    rows = exchange.validate_rows(report, table, services.sections_for(report),
-                                  services.materials())
-    pending = exchange.store_preview(revision, upload_file.filename or "", rows, current_user.id)
     db.session.commit()
     return redirect(url_for("reports.preview_import", report_id=report.id,
                             import_id=pending.id), 303)
