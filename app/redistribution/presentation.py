@@ -86,6 +86,12 @@ class PlanView:
                   if row.organisation.id == organisation_id]
         return min(values) if values else None
 
+    def unpriced(self) -> list[Material]:
+        """Materials moved by the plan that have no compensation price (valued at 0 kr)."""
+        found = {line.material.id: line.material for trip in self.shipments
+                 for line in trip.lines if not line.value}
+        return sorted(found.values(), key=lambda material: material.sort_order)
+
 
 def plan_view(data: RoundInputs, transfers: list[plan.PlanTransfer],
               catalogue: dict[int, Material]) -> PlanView:

@@ -194,3 +194,13 @@ def test_logistics_members_comment_on_a_line(client, reported, logged_in) -> Non
         "receiver_id": line.receiver_id, "text": ""},
         headers={"HX-Request": "true", "X-CSRFToken": page_csrf(client, url)})
     assert empty.status_code == 422 and "Skriv en kommentar." in empty.get_data(as_text=True)
+
+
+def test_a_material_without_a_price_is_pointed_out_before_the_decision(client, reported) -> None:
+    visir = materials_by_code()["VISIR"]
+    visir.unit_price_sek = None  # neither the catalogue nor the county has a price
+    db.session.commit()
+    round_ = open_round(client)
+    html = client.get(f"/omfordelning/omgang/{round_.id}").get_data(as_text=True)
+    assert "Ersättningspris saknas för Visir (heltäckande ansiktsskydd)." in html
+    assert "pris saknas" in html  # the line itself says so rather than 0,00
