@@ -79,6 +79,7 @@ def _import_models() -> None:
     import app.documents.models  # noqa: F401
     import app.jobs.models  # noqa: F401
     import app.ledger.models  # noqa: F401
+    import app.procurement.models  # noqa: F401
     import app.reports.models  # noqa: F401
 
 
