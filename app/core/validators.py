@@ -58,8 +58,8 @@ def normalise_vat_number(raw: str) -> str:
     fails that country's rules, or a Swedish one (Swedish suppliers give their
     organisation number).
     """
-    compact = vat.compact(raw)
-    if compact[:2].upper() == "SE":
+    compact = "".join(raw.split()).upper()
+    if compact[:2] == "SE":
         raise NumberRefused(MSG_VAT_SWEDISH)
     try:
         return vat.validate(compact)

@@ -13,6 +13,7 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
+    StopValidation,
     ValidationError,
 )
 from wtforms.widgets import HiddenInput
@@ -43,6 +44,20 @@ SUPPLIER_STATUS_LABELS = {
     SupplierStatus.VERIFIED: _l("Verifierad"),
     SupplierStatus.BLOCKED: _l("Spärrad"),
 }
+
+
+class PriceField(SwedishDecimalField):
+    """A price in kronor with a decimal comma; one Swedish message for text that is not one."""
+
+    def pre_validate(self, form: AppForm) -> None:
+        if self.process_errors:
+            raise StopValidation
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(_l("Ange priset i kronor, t.ex. 1,25.")) from error
 
 
 def version_field() -> IntegerField:
@@ -103,7 +118,7 @@ class OfferForm(AppForm):
         InputRequired(_l("Välj leverantör."))])
     material_id = IntegerField(_l("Material"), validators=[InputRequired(_l("Välj material."))])
     quantity = positive_quantity(_l("Antal som finns att köpa"))
-    unit_price = SwedishDecimalField(_l("Pris per enhet, kr exkl. moms"), places=2, validators=[
+    unit_price = PriceField(_l("Pris per enhet, kr exkl. moms"), places=2, validators=[
         InputRequired(_l("Ange priset.")),
         NumberRange(min=Decimal("0.01"), max=MAX_UNIT_PRICE,
                     message=_l("Ange ett pris mellan 0,01 och 100 000 kr."))])
@@ -134,6 +149,10 @@ class OfferForm(AppForm):
     def validate_supplier_id(self, field: IntegerField) -> None:
         if field.data not in self.supplier_ids:
             raise ValidationError(_l("Välj en leverantör i länets register."))
+
+    def validate_unit_price(self, field: PriceField) -> None:
+        if field.data is not None and field.data != field.data.quantize(Decimal("0.01")):
+            raise ValidationError(_l("Ange priset med högst två decimaler (hela ören)."))
 
     def validate_material_id(self, field: IntegerField) -> None:
         if field.data not in self.material_ids:

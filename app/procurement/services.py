@@ -48,6 +48,11 @@ class ProcurementError(Exception):
         self.field = field
 
 
+def _cleaned(value: Any) -> Any:
+    """Form text without surrounding space, and None for empty text."""
+    return (value.strip() or None) if isinstance(value, str) else value
+
+
 # --- Suppliers -------------------------------------------------------------------------------
 
 def counties() -> list[County]:
@@ -95,8 +100,7 @@ def save_supplier(supplier: Supplier | None, data: Mapping[str, Any], *, county_
                             created_by_id=by.id)
         db.session.add(supplier)
     for name in SUPPLIER_FIELDS:
-        value = data.get(name)
-        setattr(supplier, name, value.strip() or None if isinstance(value, str) else value)
+        setattr(supplier, name, _cleaned(data.get(name)))
     supplier.materials = chosen_materials
     db.session.flush()
     after = audit.snapshot(supplier) | {"materials": [m.code for m in chosen_materials]}
@@ -137,9 +141,7 @@ def save_offer(offer: Offer | None, data: Mapping[str, Any], *, county_code: str
                       created_by_id=by.id)
         db.session.add(offer)
     for name in OFFER_FIELDS:
-        setattr(offer, name, data.get(name))
-    if offer.notes is not None:
-        offer.notes = offer.notes.strip() or None
+        setattr(offer, name, _cleaned(data.get(name)))
     db.session.flush()
     audit.record("offer.create" if before is None else "offer.update", "offer", offer.id,
                  before=before, after=audit.snapshot(offer), organisation_id=by.organisation_id)

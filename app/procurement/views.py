@@ -77,12 +77,12 @@ def _template_helpers() -> dict[str, object]:
 
 
 def _refused(form: object, error: ProcurementError) -> None:
-    """Show a refusal next to its field, or at the top of the page."""
+    """Show a refusal next to its field, or in the form's error summary."""
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
         field.errors = [*field.errors, error.message]
     else:
-        flash(str(error.message), "error")
+        form.form_errors.append(error.message)
 
 
 def _expire_offers() -> None:
@@ -172,7 +172,7 @@ def _save_supplier(form: SupplierForm, supplier: Supplier | None, county: County
         return None
     db.session.commit()
     flash(_("Leverantören är sparad."), "success")
-    return redirect(url_for("procurement.supplier", supplier_id=saved.id), 303)
+    return redirect(url_for("procurement.supplier", supplier_id=saved.id))
 
 
 @bp.route("/lan/<county_code>/leverantorer/ny", methods=["GET", "POST"])
@@ -232,7 +232,7 @@ def supplier_status(supplier_id: int) -> Response | tuple[str, int]:
     services.set_supplier_status(supplier, form.status.data, form.reason.data, by=current_user)
     db.session.commit()
     flash(_("Leverantörens status är ändrad."), "success")
-    return redirect(url_for("procurement.supplier", supplier_id=supplier.id), 303)
+    return redirect(url_for("procurement.supplier", supplier_id=supplier.id))
 
 
 # --- Offers --------------------------------------------------------------------------------------
@@ -263,7 +263,7 @@ def _save_offer(form: OfferForm, offer: Offer | None, county_code: str) -> Respo
         return None
     db.session.commit()
     flash(_("Erbjudandet är sparat. Bifoga gärna certifikat eller datablad."), "success")
-    return redirect(url_for("procurement.offer", offer_id=saved.id), 303)
+    return redirect(url_for("procurement.offer", offer_id=saved.id))
 
 
 @bp.route("/lan/<county_code>/erbjudanden/nytt", methods=["GET", "POST"])
@@ -338,7 +338,7 @@ def attach(offer_id: int) -> Response | tuple[str, int]:
         return _offer_page(offer, attachment_form=form), 422
     db.session.commit()
     flash(_("Filen är bifogad."), "success")
-    return redirect(url_for("procurement.offer", offer_id=offer.id), 303)
+    return redirect(url_for("procurement.offer", offer_id=offer.id))
 
 
 @bp.route("/erbjudanden/<int:offer_id>/bilagor/<int:upload_id>")
@@ -372,7 +372,7 @@ def review(offer_id: int, action: str) -> Response | tuple[str, int]:
     db.session.commit()
     flash(_("Erbjudandet har status: %(status)s.",
             status=template_labels()["offer_status"][offer.status]), "success")
-    return redirect(url_for("procurement.offer", offer_id=offer.id), 303)
+    return redirect(url_for("procurement.offer", offer_id=offer.id))
 
 
 @bp.route("/lan/<county_code>/jamforelse/<material_code>")
@@ -419,7 +419,7 @@ def new_order(offer_id: int) -> Response | tuple[str, int]:
         else:
             db.session.commit()
             flash(_("Det samordnade inköpet är öppnat för åtaganden."), "success")
-            return redirect(url_for("procurement.order", order_id=order.id), 303)
+            return redirect(url_for("procurement.order", order_id=order.id))
     return render_template("procurement/order_form.html", offer=offer, form=form), (
         422 if form.errors else 200)
 
@@ -475,7 +475,7 @@ def commit(order_id: int) -> Response | tuple[str, int]:
     if not wants_fragment():
         if saved:
             flash(_("Åtagandet är sparat."), "success")
-            return redirect(url_for("procurement.order", order_id=order_id), 303)
+            return redirect(url_for("procurement.order", order_id=order_id))
         return render_template("procurement/order.html", **_order_context(
             order, commitment_form=form)), status
     return render_template("procurement/_commitment_saved.html", saved=saved, form=form,
@@ -493,10 +493,10 @@ def _order_action(order_id: int, action, message: str) -> Response | tuple[str, 
     except ProcurementError as error:
         db.session.rollback()
         flash(str(error.message), "error")
-        return redirect(url_for("procurement.order", order_id=order_id), 303)
+        return redirect(url_for("procurement.order", order_id=order_id))
     db.session.commit()
     flash(message, "success")
-    return redirect(url_for("procurement.order", order_id=order_id), 303)
+    return redirect(url_for("procurement.order", order_id=order_id))
 
 
 @bp.route("/bestallningar/<int:order_id>/stang", methods=["POST"])
@@ -530,7 +530,7 @@ def cancel(order_id: int) -> Response | tuple[str, int]:
     orders.cancel_order(order, form.reason.data, by=current_user, version=form.version.data)
     db.session.commit()
     flash(_("Inköpet är avbrutet."), "success")
-    return redirect(url_for("procurement.order", order_id=order.id), 303)
+    return redirect(url_for("procurement.order", order_id=order.id))
 
 
 @bp.route("/bestallningar/<int:order_id>/bestall", methods=["GET", "POST"])
@@ -559,7 +559,7 @@ def place(order_id: int) -> Response | tuple[str, int]:
             db.session.commit()
             flash(_("Beställningen är lagd. Leveranserna räknas nu som beställda i "
                     "länets lägesbild."), "success")
-            return redirect(url_for("procurement.order", order_id=order.id), 303)
+            return redirect(url_for("procurement.order", order_id=order.id))
     return render_template("procurement/place_form.html", order=order, form=form), (
         422 if form.errors else 200)
 
@@ -598,7 +598,7 @@ def new_delivery(order_id: int) -> Response | tuple[str, int]:
             _refused(form, error)
         else:
             db.session.commit()
-            return redirect(url_for("procurement.delivery", delivery_id=delivery.id), 303)
+            return redirect(url_for("procurement.delivery", delivery_id=delivery.id))
     return render_template("procurement/delivery_form.html", order=order, form=form), (
         422 if form.errors else 200)
 
@@ -678,7 +678,7 @@ def confirm(delivery_id: int) -> Response:
         db.session.commit()
         flash(_("Fördelningen är bekräftad och bokförd. Fördelningsbeskedet är utfärdat."),
               "success")
-    return redirect(url_for("procurement.delivery", delivery_id=delivery_id), 303)
+    return redirect(url_for("procurement.delivery", delivery_id=delivery_id))
 
 
 @bp.route("/leveranser/<int:delivery_id>/fordelningsbesked.pdf")
@@ -708,5 +708,5 @@ def receive(delivery_id: int) -> Response:
     else:
         db.session.commit()
         flash(_("Ni har kvitterat att andelen är mottagen."), "success")
-    return redirect(url_for("procurement.delivery", delivery_id=delivery_id), 303)
+    return redirect(url_for("procurement.delivery", delivery_id=delivery_id))
 
