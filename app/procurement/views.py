@@ -71,7 +71,7 @@ def _template_helpers() -> dict[str, object]:
     factor = _price_factor()
     return template_labels() | {
         "flag_text": lambda flag: comparison.flag_text(flag, factor),
-        "is_buyer": current_user.is_authenticated
+        "is_buyer": bool(current_user) and current_user.is_authenticated
         and is_buyer_of(current_user, current_user.organisation_id),
     }
 
