@@ -16,7 +16,6 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from app.core.formatting import number
-
 from app.procurement.models import Offer, OfferStatus, SupplierStatus
 
 

@@ -15,7 +15,6 @@ from app.extensions import db
 from app.procurement import orders, services
 from app.procurement.models import Offer, OfferStatus, PooledOrder, Standard, Supplier
 from app.reports.periods import today
-from tests.helpers import organisation
 
 REGION = "Region Västernorrland"
 

@@ -45,7 +45,8 @@ def test_flags_for_price_far_above_reference_and_unverified_supplier(app, people
         rows = compare([cheap, dear, old], Choice(show="alla"), need=100_000,
                        factor=Decimal(3), today=today())
     flags = {row.offer.id: row.flags for row in rows}
-    assert Flag.PRICE_HIGH in flags[dear.id] and Flag.UNVERIFIED in flags[dear.id]  # 1,50 > 3 × 0,30
+    # 1,50 kr is more than 3 × the reference price of 0,30 kr.
+    assert Flag.PRICE_HIGH in flags[dear.id] and Flag.UNVERIFIED in flags[dear.id]
     assert flags[cheap.id] == () and Flag.EXPIRED in flags[old.id]
     assert [row.offer.id for row in rows] == [cheap.id, dear.id, old.id]  # expired last
     assert [row.covers for row in rows] == [0.5, 1.0, 0.1]
@@ -90,7 +91,8 @@ def test_the_county_need_is_shown_beside_the_offers(client, people, monkeypatch)
     monkeypatch.setattr(views.services, "county_need", lambda supply, material: 80_000)
     login_as(client, people["kramfors"])
     html = client.get(URL).get_data(as_text=True)
-    assert "Länets behov av Munskydd, kirurgiskt typ IIR de närmaste 14 dagarna: 80\xa0000 st" in html
+    assert ("Länets behov av Munskydd, kirurgiskt typ IIR de närmaste 14 dagarna: "
+            "80\xa0000 st") in html
     assert "63 %" in html or "62 %" in html  # 50 000 of 80 000
 
 

@@ -4,6 +4,7 @@ is locked while a commitment is checked and saved)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+
 import pytest
 import sqlalchemy as sa
 from flask import Flask

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 from app.auth.roles import Role
 from app.core.models import CareUnit, CareUnitType, OrgKind, Ownership
+from app.documents.spreadsheets import Sheet, to_csv
 from app.extensions import db
 from app.reports.exchange import COLUMNS
 from app.reports.models import RevisionStatus
-from app.documents.spreadsheets import Sheet, to_csv
 from tests.helpers import csrf_token_from, organisation, page_csrf
 from tests.reports.conftest import (
     VERSION_INPUT,
