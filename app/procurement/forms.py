@@ -31,6 +31,9 @@ from app.reports.forms import (
 )
 
 MAX_UNIT_PRICE = Decimal("100000")
+#: Numbers are typed as text, so that "1 000" and "1,25" can be written as Swedes write them.
+WHOLE_NUMBER = {"type": "text", "inputmode": "numeric", "autocomplete": "off"}
+DECIMAL_NUMBER = {"type": "text", "inputmode": "decimal", "autocomplete": "off"}
 MAX_LEAD_TIME_DAYS = 365
 STANDARD_LABELS = {
     Standard.EN149_FFP2: _l("EN 149 FFP2 (andningsskydd)"),
@@ -67,7 +70,7 @@ def version_field() -> IntegerField:
 
 def positive_quantity(label: object, *, required: bool = True) -> QuantityField:
     first = InputRequired(_l("Fyll i ett värde.")) if required else Optional()
-    return QuantityField(label, validators=[first, NumberRange(
+    return QuantityField(label, render_kw=WHOLE_NUMBER, validators=[first, NumberRange(
         min=1, max=MAX_QUANTITY, message=_l("Ange ett tal mellan 1 och 10 000 000."))])
 
 
@@ -118,12 +121,14 @@ class OfferForm(AppForm):
         InputRequired(_l("Välj leverantör."))])
     material_id = IntegerField(_l("Material"), validators=[InputRequired(_l("Välj material."))])
     quantity = positive_quantity(_l("Antal som finns att köpa"))
-    unit_price = PriceField(_l("Pris per enhet, kr exkl. moms"), places=2, validators=[
+    unit_price = PriceField(_l("Pris per enhet, kr exkl. moms"), places=2,
+                            render_kw=DECIMAL_NUMBER, validators=[
         InputRequired(_l("Ange priset.")),
         NumberRange(min=Decimal("0.01"), max=MAX_UNIT_PRICE,
                     message=_l("Ange ett pris mellan 0,01 och 100 000 kr."))])
-    minimum_order = QuantityField(_l("Minsta order (antal)"), validators=quantity_validators())
-    lead_time_days = QuantityField(_l("Leveranstid i dagar"), validators=[
+    minimum_order = QuantityField(_l("Minsta order (antal)"), render_kw=WHOLE_NUMBER,
+                                  validators=quantity_validators())
+    lead_time_days = QuantityField(_l("Leveranstid i dagar"), render_kw=WHOLE_NUMBER, validators=[
         Optional(), NumberRange(min=0, max=MAX_LEAD_TIME_DAYS,
                                 message=_l("Ange 0–365 dagar."))])
     delivery_date = IsoDateField(_l("eller leveransdatum"), validators=[Optional()])
@@ -199,7 +204,7 @@ class OrderForm(AppForm):
 
 
 class CommitmentForm(AppForm):
-    quantity = QuantityField(_l("Vårt åtagande (antal)"),
+    quantity = QuantityField(_l("Vårt åtagande (antal)"), render_kw=WHOLE_NUMBER,
                              validators=quantity_validators(required=True))
 
 
@@ -255,4 +260,5 @@ class ShareForm(AppForm):
     class Meta:
         csrf = False  # the htmx request carries the token in its header, checked globally
 
-    quantity = QuantityField(_l("Andel"), validators=quantity_validators(required=True))
+    quantity = QuantityField(_l("Andel"), render_kw=WHOLE_NUMBER,
+                             validators=quantity_validators(required=True))
