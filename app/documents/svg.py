@@ -930,6 +930,9 @@ def trend_chart_svg(
 # --------------------------------------------------------------------------- bar chart
 
 
+_MAX_BAR_WIDTH = 36.0
+
+
 def _check_bar_input(x_labels: Sequence[str], series: Sequence[Series]) -> None:
     for s in series:
         if len(s.values) != len(x_labels):
@@ -945,12 +948,13 @@ def _bar_group(frame: _Frame, index: int, series: Series, count: int, x_labels: 
                format_number: Callable[[float], str]) -> list[str]:
     """One series' bars, side by side with the other series' in each period, with titles."""
     slot, colour, _ = _series_style(index)
-    bar_w = frame.band * 0.8 / max(count, 1)
+    bar_w = min(frame.band * 0.8 / max(count, 1), _MAX_BAR_WIDTH)
+    group_start = frame.band / 2 - bar_w * count / 2
     out = [f'<g class="chart-bars chart-bars--{slot}" fill="{colour}">']
     for position, value in enumerate(series.values):
         if not value:
             continue
-        x = frame.x0 + frame.band * (position + 0.1) + bar_w * index
+        x = frame.x0 + frame.band * position + group_start + bar_w * index
         y = frame.to_y(value)
         label = f"{series.label}, {x_labels[position]}: {format_number(value)}"
         out.append(

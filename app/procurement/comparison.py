@@ -84,16 +84,26 @@ class Choice:
         return {key: value for key, value in values.items() if value is not None}
 
 
+#: Flags that the offer's status tag already says.
+SHOWN_AS_STATUS = frozenset({Flag.EXPIRED, Flag.REJECTED})
+
+
 @dataclass(frozen=True)
 class Row:
     offer: Offer
     flags: tuple[Flag, ...]
     lead_days: int | None  # days until the goods can arrive
     covers: float | None  # share of the county's need the offer can cover (0–1)
+    pooled: bool = False  # a pooled order was made of it
 
     @property
     def out_of_running(self) -> bool:
         return any(flag in OUT_OF_RUNNING for flag in self.flags)
+
+    @property
+    def warnings(self) -> tuple[Flag, ...]:
+        """The flags to show beside the status (without repeating it)."""
+        return tuple(flag for flag in self.flags if flag not in SHOWN_AS_STATUS)
 
 
 def lead_days(offer: Offer, today: date) -> int | None:
@@ -138,17 +148,18 @@ def _sort_key(row: Row, sort: str):  # noqa: ANN202 - a tuple key
 
 
 def compare(offers: Sequence[Offer], choice: Choice, *, need: int, factor: Decimal,
-            today: date) -> list[Row]:
+            today: date, pooled: frozenset[int] = frozenset()) -> list[Row]:
     """The rows of the comparison in ``choice``'s order and filter.
 
     ``need`` is the county's need of the material over the horizon (units); each row says
-    how much of it the offer's quantity covers.
+    how much of it the offer's quantity covers. ``pooled`` holds the ids of offers that
+    pooled orders were made of.
     """
     rows = []
     for offer in offers:
         flags = flags_of(offer, factor)
         row = Row(offer, flags, lead_days(offer, today),
-                  min(1.0, offer.quantity / need) if need > 0 else None)
+                  min(1.0, offer.quantity / need) if need > 0 else None, offer.id in pooled)
         if choice.show == "aktuella" and row.out_of_running:
             continue
         if choice.verified_only and offer.supplier.status is not SupplierStatus.VERIFIED:

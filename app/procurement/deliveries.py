@@ -15,6 +15,7 @@ from decimal import Decimal
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from app.allocation import Site
 from app.auth.models import User
 from app.core import audit, workflow
 from app.core.models import Organisation
@@ -37,7 +38,13 @@ from app.procurement.orders import (
     received_by,
     remaining_commitments,
 )
-from app.procurement.plans import Participant, coverage_after, participant, propose_split
+from app.procurement.plans import (
+    Participant,
+    average_days,
+    coverage_after,
+    participant,
+    propose_split,
+)
 from app.procurement.services import ProcurementError, latest_supply
 from app.reports.periods import today
 from app.reports.supply import CountySupply
@@ -52,24 +59,27 @@ def participants(order: PooledOrder, supply: CountySupply,
     Their incoming leaves out what they expect from this very order (it is what is being
     split); organisations without a report count as needing their remaining commitment.
     """
-    received = received_by([order.id])
-    remaining = remaining_commitments(order, received)
+    remaining = remaining_commitments(order, received_by([order.id]))
+    committed = [c for c in order.commitments if c.quantity > 0]
+    sites = _reported_sites(order, supply, [c.organisation_id for c in committed])
+    assumed = average_days(list(sites.values()))
+    return [participant(str(c.organisation_id), remaining[c.organisation_id],
+                        supply.horizon_days, sites.get(c.organisation_id), assumed)
+            for c in committed]
+
+
+def _reported_sites(order: PooledOrder, supply: CountySupply, org_ids: list[int]
+                    ) -> dict[int, Site]:
+    """The reported sites of these organisations, without what this order brings them."""
     own_expected = expected_for_order(order)
-    material_id = order.offer.material_id
-    found = []
-    for commitment in order.commitments:
-        if commitment.quantity <= 0:
-            continue
-        figure = supply.figures.get((commitment.organisation_id, material_id))
-        site = None
+    sites = {}
+    for org_id in org_ids:
+        figure = supply.figures.get((org_id, order.offer.material_id))
         if figure is not None:
-            own = min(own_expected.get(commitment.organisation_id, 0), figure.ordered)
+            own = min(own_expected.get(org_id, 0), figure.ordered)
             site = figure.site()
-            site = replace(site, incoming=max(0, site.incoming - own))
-        found.append(participant(str(commitment.organisation_id),
-                                 remaining[commitment.organisation_id], supply.horizon_days,
-                                 site))
-    return found
+            sites[org_id] = replace(site, incoming=max(0, site.incoming - own))
+    return sites
 
 
 def register_delivery(order: PooledOrder, *, received_on: date, quantity: int,

@@ -99,10 +99,15 @@ class SupplierForm(AppForm):
         valid = super().validate(extra_validators)
         if self.org_number.errors or self.vat_number.errors:
             return False
-        if bool(self.org_number.data) == bool(self.vat_number.data):
+        if not (self.org_number.data or self.vat_number.data):
             self.org_number.errors.append(_l(
-                "Ange organisationsnummer för en svensk leverantör eller "
-                "momsregistreringsnummer för en utländsk, inte båda."))
+                "Ange organisationsnumret (svensk leverantör) eller momsregistreringsnumret "
+                "(utländsk leverantör)."))
+            return False
+        if self.org_number.data and self.vat_number.data:
+            self.org_number.errors.append(_l(
+                "Ange bara det ena: organisationsnummer för en svensk leverantör eller "
+                "momsregistreringsnummer för en utländsk."))
             return False
         return valid
 

@@ -21,7 +21,7 @@ class Participant:
     ``site`` carries its stock, incoming and daily use (its code is the participant's key);
     ``remaining`` is what it committed and has not received yet (units); ``reported`` is
     False when the organisation has no situation report (the region, or a municipality
-    that has not reported): its need is then taken to be its remaining commitment.
+    that has not reported), and its site is then an assumption (see :func:`participant`).
     """
 
     site: Site
@@ -33,14 +33,25 @@ class Participant:
         return self.site.code
 
 
-def participant(code: str, remaining: int, horizon_days: int, site: Site | None) -> Participant:
-    """A participant from its reported site, or, without one, a site that needs exactly the
-    remaining commitment over the horizon and has nothing (so it is served like the worst
-    off until it reaches the others' days of supply)."""
+def participant(code: str, remaining: int, horizon_days: int, site: Site | None,
+                assumed_days: float = 0.0) -> Participant:
+    """A participant from its reported site or, without one, an assumed site.
+
+    The assumption neither favours nor punishes an organisation without a report: it uses
+    its remaining commitment over the horizon (so it needs that much to reach the horizon)
+    and has ``assumed_days`` of supply, normally the average of those who reported.
+    """
     if site is not None:
         return Participant(replace(site, code=code), remaining)
     use = remaining / horizon_days if horizon_days > 0 else 0.0
-    return Participant(Site(code=code, stock=0, daily_use=use), remaining, reported=False)
+    stock = round(use * max(assumed_days, 0.0))
+    return Participant(Site(code=code, stock=stock, daily_use=use), remaining, reported=False)
+
+
+def average_days(sites: Sequence[Site]) -> float:
+    """The mean days of supply of the sites that use anything (0 when none does)."""
+    days = [site.coverage() for site in sites if site.daily_use > 0]
+    return sum(days) / len(days) if days else 0.0
 
 
 @dataclass(frozen=True)

@@ -179,13 +179,21 @@ def expire_offers(today: date) -> int:
 
 def offers_of(county_code: str, *, material: Material | None = None,
               open_only: bool = False) -> list[Offer]:
-    """The county's offers (of one material), newest first."""
+    """The county's offers (of one material), newest first; ``open_only``: those still open
+    and not yet pooled into an order."""
     query = sa.select(Offer).where(Offer.county_code == county_code)
     if material is not None:
         query = query.where(Offer.material_id == material.id)
     if open_only:
-        query = query.where(Offer.status.in_(OPEN_OFFER_STATES))
+        query = query.where(Offer.status.in_(OPEN_OFFER_STATES),
+                            Offer.id.not_in(sa.select(PooledOrder.offer_id)))
     return list(db.session.scalars(query.order_by(Offer.created_at.desc(), Offer.id.desc())))
+
+
+def pooled_offer_ids(offer_ids: list[int]) -> frozenset[int]:
+    """Which of these offers a pooled order was made of."""
+    return frozenset(db.session.scalars(sa.select(PooledOrder.offer_id).where(
+        PooledOrder.offer_id.in_(offer_ids))))
 
 
 def order_of_offer(offer: Offer) -> PooledOrder | None:

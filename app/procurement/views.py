@@ -243,8 +243,11 @@ def _offer_form(county_code: str, offer: Offer | None = None) -> OfferForm:
     form = OfferForm(obj=offer, supplier_ids={s.id for s in suppliers if not s.blocked},
                      material_ids={m.id for m in materials})
     if offer is None and request.method == "GET":
-        form.supplier_id.data = request.args.get("leverantor", type=int)
-        form.material_id.data = request.args.get("material", type=int)
+        chosen = next((s for s in suppliers if s.id == request.args.get("leverantor", type=int)),
+                      None)
+        form.supplier_id.data = chosen.id if chosen else None
+        only = chosen.materials[0].id if chosen and len(chosen.materials) == 1 else None
+        form.material_id.data = request.args.get("material", type=int) or only
     language = current_language()
     form.supplier_choices = [(s.id, s.name) for s in suppliers if not s.blocked]
     form.material_choices = [(m.id, f"{m.name_for(language)} ({m.unit})") for m in materials]
@@ -388,8 +391,9 @@ def compare(county_code: str, material_code: str) -> str:
                                          request.args.get("verifierade") == "1")
     supply = services.latest_supply(county.code, [material])
     need = services.county_need(supply, material)
-    rows = comparison.compare(services.offers_of(county.code, material=material), choice,
-                              need=need, factor=_price_factor(), today=today())
+    offers = services.offers_of(county.code, material=material)
+    rows = comparison.compare(offers, choice, need=need, factor=_price_factor(), today=today(),
+                              pooled=services.pooled_offer_ids([o.id for o in offers]))
     return render_page_or_fragment(
         "procurement/comparison.html", "procurement/_comparison.html", county=county,
         material=material, materials=services.materials(), choice=choice, rows=rows,

@@ -65,7 +65,8 @@ def _register_supplier_and_offer(page) -> str:  # noqa: ANN001
     _checked(page)
 
     page.get_by_role("link", name="Registrera erbjudande från leverantören").click()
-    page.get_by_label("Material", exact=True).select_option(label="Visir (heltäckande ansiktsskydd) (st)")
+    page.get_by_label("Material", exact=True).select_option(
+        label="Visir (heltäckande ansiktsskydd) (st)")
     page.get_by_label("Antal som finns att köpa").fill("1 000")
     page.get_by_label("Pris per enhet, kr exkl. moms").fill("7,50")
     page.get_by_label("Minsta order (antal)").fill("200")

@@ -48,8 +48,8 @@ def test_supplier_identity_is_checked_next_to_the_field(client, people) -> None:
         ({"org_number": "5566778898"}, "Kontrollsiffran stämmer inte"),
         ({"org_number": "55667788"}, "tio siffror"),
         ({"org_number": "", "vat_number": "DE136695977"}, "inte giltigt"),
-        ({"org_number": "", "vat_number": ""}, "inte båda"),
-        ({"vat_number": "DE136695976"}, "inte båda"),
+        ({"org_number": "", "vat_number": ""}, "eller momsregistreringsnumret"),
+        ({"vat_number": "DE136695976"}, "Ange bara det ena"),
         ({"materials": []}, "Välj minst ett material."),
         ({"contact_phone": "ring mig"}, "telefonnummer"),
     ]

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from app.allocation import Site
 from app.procurement.plans import (
     Participant,
+    average_days,
     coverage_after,
     expected_schedule,
     participant,
@@ -71,9 +72,12 @@ def test_loose_units_of_an_opened_pack_are_split_too() -> None:
     assert sum(proposal.shares.values()) == 125 and proposal.undistributed == 0
 
 
-def test_without_a_report_the_remaining_commitment_is_the_need() -> None:
-    region = participant("9", 1_400, 14, None)
-    assert (region.reported, region.site.daily_use, region.site.stock) == (False, 100.0, 0)
+def test_without_a_report_an_organisation_counts_as_average() -> None:
+    reported = [Site("1", 500, 100.0), Site("2", 1_500, 100.0)]  # 5 and 15 days
+    region = participant("9", 1_400, 14, None, average_days(reported))
+    assert (region.reported, region.site.daily_use, region.site.stock) == (False, 100.0, 1_000)
+    assert region.site.coverage() == 10.0
+    assert average_days([Site("1", 5, 0.0)]) == 0.0
 
 
 def test_bad_input_is_refused() -> None:
