@@ -220,7 +220,7 @@ class VersionForm(AppForm):
 
 
 class CancelForm(VersionForm):
-    reason = TextAreaField(_l("Skäl"), validators=[
+    reason = TextAreaField(_l("Skäl att avbryta inköpet"), validators=[
         DataRequired(_l("Skriv varför inköpet avbryts.")), Length(max=1000)])
 
 
