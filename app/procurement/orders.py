@@ -37,7 +37,8 @@ from app.procurement.models import (
     ScheduledDelivery,
 )
 from app.procurement.plans import expected_schedule
-from app.procurement.services import ProcurementError
+from app.procurement.services import FURTHEST_AHEAD, ProcurementError
+from app.reports.periods import today as swedish_today
 from app.reports.supply import ExpectedDelivery, expected_source
 
 #: Orders whose round is still running or closed but not yet ordered.
@@ -68,6 +69,8 @@ def create_order(offer: Offer, *, title: str, deadline: date, by: User,
         raise ProcurementError(_l("Erbjudandet har redan ett samordnat inköp."))
     if deadline < today:
         raise ProcurementError(_l("Sista dag för åtaganden har redan passerat."), "deadline")
+    if deadline > today + FURTHEST_AHEAD:
+        raise ProcurementError(_l("Ange ett datum inom två år."), "deadline")
     order = PooledOrder(county_code=offer.county_code, offer=offer, title=title.strip(),
                         deadline=deadline, lead_organisation_id=by.organisation_id,
                         created_by_id=by.id)
@@ -160,9 +163,13 @@ def place_order(order: PooledOrder, *, order_number: str, ordered_on: date,
     if sum(item.quantity for item in schedule) != committed:
         raise ProcurementError(_l("De väntade leveranserna ska tillsammans bli %(total)s, "
                                   "lika mycket som åtagandena.", total=committed), "schedule")
+    if ordered_on > swedish_today():
+        raise ProcurementError(_l("Beställningsdagen kan inte ligga i framtiden."), "ordered_on")
     if any(item.expected_on < ordered_on for item in schedule):
         raise ProcurementError(_l("En leverans kan inte väntas före beställningsdagen."),
                                "schedule")
+    if any(item.expected_on > ordered_on + FURTHEST_AHEAD for item in schedule):
+        raise ProcurementError(_l("Ange ett datum inom två år."), "schedule")
     order.schedule = [ScheduledDelivery(expected_on=item.expected_on, quantity=item.quantity)
                       for item in schedule]
     transition(order, OrderStatus.PLACED, by=by, organisation_id=by.organisation_id,

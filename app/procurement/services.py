@@ -7,7 +7,7 @@ with a Swedish message for the user, before anything is changed.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -119,10 +119,21 @@ def set_supplier_status(supplier: Supplier, status: SupplierStatus, reason: str,
 
 # --- Offers ----------------------------------------------------------------------------------
 
+#: How far ahead a date in procurement may lie; anything later is a typing mistake.
+FURTHEST_AHEAD = timedelta(days=2 * 365)
+
+
 def check_offer_dates(data: Mapping[str, Any], today: date) -> None:
-    """Raise :class:`ProcurementError` for an offer that is already past its validity."""
+    """Raise :class:`ProcurementError` for an offer already past its validity, a delivery
+    date in the past, or a date more than two years ahead."""
     if data["valid_until"] < today:
         raise ProcurementError(_l("Giltighetsdatumet har redan passerat."), "valid_until")
+    delivery = data.get("delivery_date")
+    if delivery is not None and delivery < today:
+        raise ProcurementError(_l("Leveransdatumet har redan passerat."), "delivery_date")
+    for name in ("valid_until", "delivery_date"):
+        if data.get(name) is not None and data[name] > today + FURTHEST_AHEAD:
+            raise ProcurementError(_l("Ange ett datum inom två år."), name)
 
 
 def save_offer(offer: Offer | None, data: Mapping[str, Any], *, county_code: str, by: User,

@@ -127,6 +127,11 @@ def test_closing_placing_and_the_rules_of_each(client, people, open_order) -> No
     assert "ska tillsammans bli 600" in wrong_sum.get_data(as_text=True)
     half = client.post(place, data=form | {"quantity_1": "300", "quantity_2": "300"})
     assert "Ange både datum och antal." in half.get_data(as_text=True)
+    future = client.post(place, data=form | {"quantity_1": "600", "ordered_on": (
+        today() + timedelta(days=1)).isoformat()})
+    assert "kan inte ligga i framtiden" in future.get_data(as_text=True)
+    far = client.post(place, data=form | {"quantity_1": "600", "expected_on_1": "2999-01-01"})
+    assert "Ange ett datum inom två år." in far.get_data(as_text=True)
     done = client.post(place, data=form | {
         "quantity_1": "400", "expected_on_2": (today() + timedelta(days=10)).isoformat(),
         "quantity_2": "200"})
