@@ -117,6 +117,7 @@ def register_delivery(order: PooledOrder, *, received_on: date, quantity: int,
 
 
 def locked_delivery(delivery_id: int) -> Delivery | None:
+    """The delivery, locked until the transaction ends (adjusting and confirming its split)."""
     return workflow.locked(Delivery, delivery_id)
 
 
@@ -174,6 +175,7 @@ class NoteLine:
 
 
 def note_lines(delivery: Delivery) -> list[NoteLine]:
+    """Each organisation's share of the delivery with its packs and cost, by name."""
     material, price = delivery.order.offer.material, delivery.order.offer.unit_price
     return [NoteLine(share.organisation, share.quantity, share.quantity // material.pack_size,
                      share.quantity % material.pack_size, value_of(share.quantity, price))

@@ -192,10 +192,6 @@ class Offer(Stateful, db.Model):
         return self.unit_price * self.quantity
 
     @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_OFFER_STATES
-
-    @property
     def certified(self) -> bool:
         """CE marked with a standard (and a notified body where the standard needs one), or
         cleared through market surveillance."""

@@ -229,3 +229,16 @@ def test_the_demo_comparison_shows_its_flags_and_fits(browser, live_server, size
         page.goto(url)
         _checked(page)
     expect(page.get_by_text("Kan inte väljas")).to_be_visible()
+
+
+def test_the_comparison_and_the_overview_print_on_a4(browser, live_server) -> None:
+    a4_landscape = round((297 - 2 * 12) / 25.4 * 96)
+    page = browser.new_context(base_url=live_server, locale="sv-SE",
+                               viewport={"width": a4_landscape, "height": 700}).new_page()
+    log_in(page, "harnosand.inkop")
+    for url in ("/inkop/lan/22/jamforelse/MUNSKYDD_IIR?visa=alla", "/inkop/lan/22/"):
+        page.goto(url)
+        page.emulate_media(media="print")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= a4_landscape, (url, width)
+        page.emulate_media(media="screen")

@@ -71,8 +71,7 @@ def test_sorting_and_filtering_as_a_page_and_as_an_htmx_fragment(client, people)
     assert _supplier_order(html) == ["Medisafe GmbH", "Norrlandsmedicin AB",
                                      "Norrlandsmedicin AB"]
     assert 'class="row--out"' in html and "Kan inte väljas" in html and "Utgånget" in html
-    assert fragment.headers["Vary"] == "HX-Request, Cookie" or "HX-Request" in fragment.headers[
-        "Vary"]
+    assert "HX-Request" in fragment.headers["Vary"]
     reloaded = client.get(f"{URL}?sortera=leveranstid&visa=alla").get_data(as_text=True)
     assert "<html" in reloaded and _supplier_order(reloaded) == _supplier_order(html)
     assert 'aria-sort="ascending"' in reloaded
