@@ -23,10 +23,24 @@ SUPPLIER = "Ådalens Skydd AB"
 SIZES = {"1280": {"width": 1280, "height": 800}, "200%": {"width": 640, "height": 400}}
 
 
-def _tab(browser, live_server: str, username: str, size: str = "1280"):  # noqa: ANN001, ANN202
-    scale = 2 if size == "200%" else 1
-    page = browser.new_context(base_url=live_server, locale="sv-SE", bypass_csp=True,
-                               viewport=SIZES[size], device_scale_factor=scale).new_page()
+@pytest.fixture
+def tabs(browser, live_server: str):  # noqa: ANN001, ANN201
+    """``tabs(username, size)``: a logged-in page in a context of its own, closed afterwards."""
+    contexts = []
+
+    def open_tab(username: str, size: str = "1280"):  # noqa: ANN202
+        scale = 2 if size == "200%" else 1
+        context = browser.new_context(base_url=live_server, locale="sv-SE", bypass_csp=True,
+                                      viewport=SIZES[size], device_scale_factor=scale)
+        contexts.append(context)
+        return _logged_in(context.new_page(), username)
+
+    yield open_tab
+    for context in contexts:
+        context.close()
+
+
+def _logged_in(page, username: str):  # noqa: ANN001, ANN202
     page.problems = []
     page.on("pageerror", lambda error: page.problems.append(str(error)))
     log_in(page, username)
@@ -175,15 +189,15 @@ def _shares(page) -> dict[str, tuple[int, int, str]]:  # noqa: ANN001
     return found
 
 
-def test_a_joint_purchase_from_offer_to_split_delivery(browser, live_server) -> None:
-    timra = _tab(browser, live_server, "timra.inkop")
+def test_a_joint_purchase_from_offer_to_split_delivery(tabs) -> None:  # noqa: ANN001
+    timra = tabs("timra.inkop")
     offer_url = _register_supplier_and_offer(timra)
 
-    lead = _tab(browser, live_server, "sundsvall.inkop")
+    lead = tabs("sundsvall.inkop")
     order_url = _accept_and_pool(lead, offer_url)
 
     _commit(timra, order_url, "400", "400")
-    kramfors = _tab(browser, live_server, "kramfors.inkop")
+    kramfors = tabs("kramfors.inkop")
     _commit(kramfors, order_url, "300", "700")
 
     delivery_url = _place_and_split(lead, order_url)
@@ -211,8 +225,8 @@ def test_a_joint_purchase_from_offer_to_split_delivery(browser, live_server) -> 
 
 
 @pytest.mark.parametrize("size", sorted(SIZES))
-def test_the_demo_comparison_shows_its_flags_and_fits(browser, live_server, size: str) -> None:
-    page = _tab(browser, live_server, "harnosand.inkop", size)
+def test_the_demo_comparison_shows_its_flags_and_fits(tabs, size: str) -> None:  # noqa: ANN001
+    page = tabs("harnosand.inkop", size)
     page.goto("/inkop/lan/22/jamforelse/MUNSKYDD_IIR")
     expect(page.get_by_text("Mer än 3 gånger katalogens referenspris")).to_be_visible()
     expect(page.get_by_text("Leverantören är inte verifierad").first).to_be_visible()
@@ -229,12 +243,18 @@ def test_the_demo_comparison_shows_its_flags_and_fits(browser, live_server, size
         page.goto(url)
         _checked(page)
     expect(page.get_by_text("Kan inte väljas")).to_be_visible()
+    page.locator(".comparison-table tbody th a").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Erbjudande")
+    _checked(page)
+    page.get_by_role("link", name="Skyddsprodukter i Sverige AB").click()
+    _checked(page)
 
 
 def test_the_comparison_and_the_overview_print_on_a4(browser, live_server) -> None:
     a4_landscape = round((297 - 2 * 12) / 25.4 * 96)
-    page = browser.new_context(base_url=live_server, locale="sv-SE",
-                               viewport={"width": a4_landscape, "height": 700}).new_page()
+    context = browser.new_context(base_url=live_server, locale="sv-SE",
+                                  viewport={"width": a4_landscape, "height": 700})
+    page = context.new_page()
     log_in(page, "harnosand.inkop")
     for url in ("/inkop/lan/22/jamforelse/MUNSKYDD_IIR?visa=alla", "/inkop/lan/22/"):
         page.goto(url)
@@ -242,3 +262,4 @@ def test_the_comparison_and_the_overview_print_on_a4(browser, live_server) -> No
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= a4_landscape, (url, width)
         page.emulate_media(media="screen")
+    context.close()

@@ -7,7 +7,9 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from app.auth.roles import Role
 from app.core.audit import AuditEntry
+from app.core.models import OrgKind
 from app.extensions import db
 from app.procurement import orders
 from app.procurement.models import Commitment, OrderStatus
@@ -209,3 +211,14 @@ def test_only_an_accepted_offer_is_pooled_once(people, accepted_offer, open_orde
         assert "redan" in str(error.message)
     else:
         raise AssertionError("pooled twice")
+
+
+def test_the_county_picture_page_marks_the_ordered_part(client, people, make_user,
+                                                        open_order) -> None:
+    submitted_report("Timrå", stock=100, consumption=700)
+    placed_order(people, open_order, {"timra": 3_000})
+    coordinator = make_user("Länsstyrelsen Västernorrland", Role.COUNTY_COORDINATOR,
+                            kind=OrgKind.COUNTY_BOARD)
+    login_as(client, coordinator)
+    html = client.get("/lagesbild/lan/22/?material=MUNSKYDD_IIR").get_data(as_text=True)
+    assert "varav beställt: 3\xa0000" in html
