@@ -23,6 +23,7 @@ from app.procurement.models import (
     OPEN_OFFER_STATES,
     Offer,
     OfferStatus,
+    OrderStatus,
     PooledOrder,
     Supplier,
     SupplierStatus,
@@ -177,8 +178,9 @@ def review_offer(offer: Offer, to_state: OfferStatus, *, by: User, reason: str =
 
 def expire_offers(today: date) -> int:
     """Expire every open offer whose validity date is before ``today`` and that no pooled
-    order uses; how many. Deterministic: the same day gives the same result."""
-    pooled = sa.select(PooledOrder.offer_id)
+    order (other than a cancelled one) uses; how many. Deterministic: the same day gives
+    the same result."""
+    pooled = sa.select(PooledOrder.offer_id).where(PooledOrder.status != OrderStatus.CANCELLED)
     due = db.session.scalars(sa.select(Offer).where(
         Offer.status.in_(OPEN_OFFER_STATES), Offer.valid_until < today,
         Offer.id.not_in(pooled)).order_by(Offer.id)).all()

@@ -201,6 +201,9 @@ def test_cancelling_needs_a_reason(client, people, open_order) -> None:
                                               "version": open_order.version}).status_code == 302
     db.session.refresh(open_order)
     assert open_order.status is OrderStatus.CANCELLED
+    from app.procurement.services import expire_offers
+
+    assert expire_offers(open_order.offer.valid_until + timedelta(days=1)) == 1
 
 
 def test_only_an_accepted_offer_is_pooled_once(people, accepted_offer, open_order) -> None:
