@@ -63,8 +63,6 @@ PROCUREMENT_READERS = frozenset({Role.MUNICIPAL_BUYER, Role.PROCUREMENT_LEAD,
 BUYERS = frozenset({Role.MUNICIPAL_BUYER})
 #: Review offers, pool orders, place them and split their deliveries (region, lead municipality).
 PROCUREMENT_LEADS = frozenset({Role.PROCUREMENT_LEAD})
-#: Buyers and leads: whoever acts in joint procurement (the county board only reads).
-PROCUREMENT_ACTORS = BUYERS | PROCUREMENT_LEADS
 ADMINS = frozenset({Role.ADMIN})
 
 
