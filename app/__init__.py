@@ -79,6 +79,7 @@ def _import_models() -> None:
     import app.documents.models  # noqa: F401
     import app.jobs.models  # noqa: F401
     import app.ledger.models  # noqa: F401
+    import app.procurement.models  # noqa: F401
     import app.redistribution.models  # noqa: F401
     import app.reports.models  # noqa: F401
 
@@ -108,11 +109,13 @@ def register_commands(app: Flask) -> None:
     from app.auth.commands import create_user_command
     from app.demo.commands import demo_data_command, demo_logins_command
     from app.jobs.commands import worker_command
+    from app.procurement.commands import expire_offers_command
 
     app.cli.add_command(demo_data_command)
     app.cli.add_command(demo_logins_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(worker_command)
+    app.cli.add_command(expire_offers_command)
 
 
 def register_template_helpers(app: Flask) -> None:

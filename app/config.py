@@ -64,4 +64,7 @@ def default_config(instance_path: str) -> dict[str, object]:
         # worker picked up, is marked failed (seconds).
         "JOBS_HEARTBEAT_TIMEOUT_S": 180,
         "JOBS_QUEUE_TIMEOUT_S": 900,
+        # Joint procurement: an offer priced above this many times the catalogue's
+        # reference price is flagged in the comparison.
+        "PROCUREMENT_PRICE_FLAG_FACTOR": 3,
     }

@@ -8,16 +8,14 @@ from wtforms import (
     IntegerField,
     PasswordField,
     SelectField,
-    SelectMultipleField,
     StringField,
-    widgets,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
 from app.auth.roles import ROLE_LABELS, Role
 from app.auth.services import MIN_PASSWORD_LENGTH
-from app.core.forms import AppForm, EnumSelectField
+from app.core.forms import AppForm, EnumSelectField, MultiCheckboxField
 from app.core.models import OrgKind
 from app.core.validators import org_number
 
@@ -27,13 +25,6 @@ ORG_KIND_LABELS = {
     OrgKind.COUNTY_BOARD: _l("Länsstyrelse"),
     OrgKind.NATIONAL_BOARD: _l("Nationell myndighet (Socialstyrelsen)"),
 }
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """A list of checkboxes, each with its own label."""
-
-    widget = widgets.ListWidget(prefix_label=False, html_tag="ul")
-    option_widget = widgets.CheckboxInput()
 
 
 class UserForm(AppForm):

@@ -121,3 +121,33 @@ def can_act_for(user: User, org: Organisation) -> bool:
     municipal staff (and admins)."""
     return is_admin(user) or (user.organisation_id == org.id and user.has_role(
         Role.MUNICIPAL_REPORTER, Role.MUNICIPAL_BUYER))
+
+
+# --- Joint procurement ------------------------------------------------------------------
+# The records are passed in as they are (duck typing, like can_see_job): app.auth sits
+# below the procurement domain and does not import its models.
+
+def is_buyer_of(user: User, org_id: int | None) -> bool:
+    """A buyer of organisation ``org_id`` (admins too): registers for it and commits for it."""
+    return is_admin(user) or (user.has_role(Role.MUNICIPAL_BUYER)
+                              and org_id is not None and user.organisation_id == org_id)
+
+
+def is_procurement_lead_of(user: User, county_code: str | None) -> bool:
+    """A procurement lead (the region or the lead municipality) of ``county_code``."""
+    org = user.organisation
+    return is_admin(user) or (
+        user.has_role(Role.PROCUREMENT_LEAD) and county_code is not None
+        and org.county_code == county_code and org.kind in (OrgKind.MUNICIPALITY,
+                                                            OrgKind.REGION))
+
+
+def can_edit_offer(user: User, offer: object) -> bool:
+    """Change an offer or a supplier, or attach files to it: buyers of the organisation that
+    registered it (every buyer of the county sees it, only they change it)."""
+    return is_buyer_of(user, getattr(offer, "organisation_id", None))
+
+
+def can_commit_for(user: User, org: Organisation, county_code: str | None) -> bool:
+    """Enter ``org``'s commitment in a pooled order of ``county_code``: its own buyers."""
+    return org.county_code == county_code and is_buyer_of(user, org.id)

@@ -40,7 +40,8 @@ ROLE_HOMES: dict[Role, frozenset[OrgKind]] = {
     Role.LOGISTICS_MEMBER: frozenset({OrgKind.COUNTY_BOARD, OrgKind.MUNICIPALITY,
                                       OrgKind.REGION}),
     Role.MUNICIPAL_REPORTER: frozenset({OrgKind.MUNICIPALITY}),
-    Role.MUNICIPAL_BUYER: frozenset({OrgKind.MUNICIPALITY}),
+    # The region buys for itself and commits to pooled orders like a municipality.
+    Role.MUNICIPAL_BUYER: frozenset({OrgKind.MUNICIPALITY, OrgKind.REGION}),
     Role.PROCUREMENT_LEAD: frozenset({OrgKind.MUNICIPALITY, OrgKind.REGION}),
 }
 
@@ -62,6 +63,10 @@ REDISTRIBUTION_READERS = frozenset({Role.COUNTY_COORDINATOR, Role.LOGISTICS_MEMB
 #: Joint procurement: buyers register offers and commitments, leads pool and split orders.
 PROCUREMENT_READERS = frozenset({Role.MUNICIPAL_BUYER, Role.PROCUREMENT_LEAD,
                                  Role.COUNTY_COORDINATOR})
+#: Register suppliers and offers, and commit their organisation's quantities.
+BUYERS = frozenset({Role.MUNICIPAL_BUYER})
+#: Review offers, pool orders, place them and split their deliveries (region, lead municipality).
+PROCUREMENT_LEADS = frozenset({Role.PROCUREMENT_LEAD})
 ADMINS = frozenset({Role.ADMIN})
 
 

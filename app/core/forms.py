@@ -4,7 +4,9 @@
   length, so the server's ``Length`` validator refuses over-long text with a message instead.
 - :class:`EnumSelectField` keeps an enum member as its data and marks the stored member as
   selected when an edit form is opened (a plain ``SelectField`` compares the member with the
-  choices' strings, selects nothing, and the browser then submits the first option).
+  choices' strings, selects nothing, and the browser then submits the first option). With
+  ``empty_label`` it offers "none" first, whose data is None.
+- :class:`MultiCheckboxField` is a list of checkboxes, each with its own label.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import Field, SelectField
+from wtforms import Field, SelectField, SelectMultipleField, widgets
 from wtforms.fields.choices import SelectChoice
 from wtforms.meta import DefaultMeta
 
@@ -54,17 +56,27 @@ class EnumSelectField(SelectField):
 
     def __init__(self, label: object = None, validators: list | None = None, *,
                  enum_class: type[enum.Enum], labels: Mapping[enum.Enum, object],
-                 **kwargs: Any) -> None:
+                 empty_label: object | None = None, **kwargs: Any) -> None:
+        empty = [SelectChoice("", empty_label)] if empty_label is not None else []
         super().__init__(
-            label, validators, coerce=_coerce_to(enum_class),
-            choices=[SelectChoice(member.value, text) for member, text in labels.items()],
+            label, validators, coerce=_coerce_to(enum_class, optional=bool(empty)),
+            choices=empty + [SelectChoice(member.value, text) for member, text in labels.items()],
             **kwargs)
 
 
-def _coerce_to(enum_class: type[enum.Enum]):  # noqa: ANN202 - a WTForms coerce callable
-    def coerce(value: object) -> enum.Enum:
+def _coerce_to(enum_class: type[enum.Enum], optional: bool = False):  # noqa: ANN202
+    def coerce(value: object) -> enum.Enum | None:
         if isinstance(value, enum_class):
             return value
+        if optional and value in ("", None):
+            return None
         return enum_class(value)
 
     return coerce
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes, each with its own label."""
+
+    widget = widgets.ListWidget(prefix_label=False, html_tag="ul")
+    option_widget = widgets.CheckboxInput()

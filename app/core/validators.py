@@ -1,52 +1,90 @@
-"""Field validators shared by every form; messages are Swedish through Flask-Babel."""
+"""Field validators shared by every form; messages are Swedish through Flask-Babel.
+
+Organisation numbers are checked by ``python-stdnum`` (:mod:`stdnum.se.orgnr` for Swedish
+ones, :mod:`stdnum.eu.vat` for foreign VAT numbers), never by a check written here.
+"""
 from __future__ import annotations
 
-import re
-
 from flask_babel import lazy_gettext as _l
+from stdnum.eu import vat
+from stdnum.exceptions import InvalidChecksum
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.se import orgnr
 from wtforms import Field, Form
 from wtforms.validators import ValidationError
 
-ORG_NUMBER_PATTERN = re.compile(r"^(\d{6})-?(\d{4})$")
+MSG_ORG_NUMBER_FORMAT = _l("Ange ett organisationsnummer med tio siffror, t.ex. 212000-2411.")
+MSG_ORG_NUMBER_CHECK = _l("Kontrollsiffran stämmer inte. Kontrollera organisationsnumret "
+                          "(t.ex. 212000-2411).")
+MSG_ORG_NUMBER_PERSON = _l("Numret är ett personnummer, inte ett organisationsnummer för en "
+                           "juridisk person (tredje siffran ska vara minst 2).")
+MSG_VAT_FORMAT = _l("Ange ett utländskt momsregistreringsnummer med landskod, t.ex. "
+                    "DE136695976.")
+MSG_VAT_CHECK = _l("Momsregistreringsnumret är inte giltigt (fel kontrollsiffra eller "
+                   "längd för landet).")
+MSG_VAT_SWEDISH = _l("Svenska leverantörer anges med organisationsnummer, inte "
+                     "momsregistreringsnummer.")
 
 
-def luhn_ok(digits: str) -> bool:
-    """Luhn (mod 10) check, as used for Swedish organisation numbers."""
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char)
-        if index % 2 == 1:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return total % 10 == 0
+class NumberRefused(ValueError):
+    """An organisation or VAT number that is not valid; ``message`` says why (Swedish)."""
+
+    def __init__(self, message: object) -> None:
+        super().__init__(str(message))
+        self.message = message
 
 
-def normalise_org_number(raw: str) -> str | None:
-    """``NNNNNN-NNNN`` for a valid Swedish organisation number, else None.
+def normalise_org_number(raw: str) -> str:
+    """A Swedish organisation number of a legal person as ``NNNNNN-NNNN``.
 
-    Valid means ten digits, a third digit of at least 2 (legal persons) and a correct
-    Luhn check digit.
+    Raises :class:`NumberRefused` for a wrong format, a wrong check digit (Luhn, checked by
+    :mod:`stdnum.se.orgnr`) or a personal identity number (third digit below 2).
     """
-    match = ORG_NUMBER_PATTERN.match(raw.strip())
-    if not match:
-        return None
-    digits = match.group(1) + match.group(2)
-    if int(digits[2]) < 2 or not luhn_ok(digits):
-        return None
-    return f"{match.group(1)}-{match.group(2)}"
+    try:
+        compact = orgnr.validate(raw)
+    except InvalidChecksum as error:
+        raise NumberRefused(MSG_ORG_NUMBER_CHECK) from error
+    except StdnumError as error:
+        raise NumberRefused(MSG_ORG_NUMBER_FORMAT) from error
+    if int(compact[2]) < 2:
+        raise NumberRefused(MSG_ORG_NUMBER_PERSON)
+    return orgnr.format(compact)
 
 
-def org_number(form: Form, field: Field) -> None:
-    """WTForms validator: empty, or a valid organisation number (normalised in place)."""
-    if not field.data:
-        field.data = None
-        return
-    normalised = normalise_org_number(field.data)
-    if normalised is None:
-        raise ValidationError(
-            _l("Ange ett giltigt organisationsnummer, t.ex. 212000-2411 (tio siffror med "
-               "korrekt kontrollsiffra).")
-        )
-    field.data = normalised
+def normalise_vat_number(raw: str) -> str:
+    """A foreign (non-Swedish) EU VAT number, compact with its country code (``DE136695976``).
+
+    Raises :class:`NumberRefused` for a number without a known country prefix, one that
+    fails that country's rules, or a Swedish one (Swedish suppliers give their
+    organisation number).
+    """
+    compact = "".join(raw.split()).upper()
+    if compact[:2] == "SE":
+        raise NumberRefused(MSG_VAT_SWEDISH)
+    try:
+        return vat.validate(compact)
+    except InvalidChecksum as error:
+        raise NumberRefused(MSG_VAT_CHECK) from error
+    except StdnumError as error:
+        code = compact[:2].lower()
+        known = code in vat.MEMBER_STATES or code == "el"  # Greece writes EL
+        raise NumberRefused(MSG_VAT_CHECK if known else MSG_VAT_FORMAT) from error
+
+
+def _normalising(normalise):  # noqa: ANN001, ANN202 - builds a WTForms validator
+    def validator(form: Form, field: Field) -> None:
+        if not (field.data or "").strip():
+            field.data = None
+            return
+        try:
+            field.data = normalise(field.data)
+        except NumberRefused as refused:
+            raise ValidationError(refused.message) from None
+
+    return validator
+
+
+#: WTForms validator: empty, or a valid Swedish organisation number (normalised in place).
+org_number = _normalising(normalise_org_number)
+#: WTForms validator: empty, or a valid foreign EU VAT number (normalised in place).
+vat_number = _normalising(normalise_vat_number)

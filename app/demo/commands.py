@@ -8,6 +8,7 @@ from app.core import audit
 from app.core.models import Organisation, OrgKind
 from app.core.reference import load_reference_data
 from app.demo.care_units import create_care_units
+from app.demo.procurement import create_demo_procurement
 from app.demo.reports import create_demo_reports
 from app.demo.users import DEMO_COUNTIES, DEMO_PASSWORD, create_demo_users, demo_users
 from app.extensions import db
@@ -22,13 +23,14 @@ def print_logins() -> None:
 
 
 def load_demo() -> dict[str, int]:
-    """Reference data, care units and users; returns what was added."""
+    """Reference data, care units, users, reports and offers; returns what was added."""
     load_reference_data()
     municipalities = db.session.scalars(
         sa.select(Organisation).where(Organisation.kind == OrgKind.MUNICIPALITY)).all()
     demo_municipalities = [org for org in municipalities if org.county_code in DEMO_COUNTIES]
     added = {"care_units": create_care_units(municipalities), "users": len(create_demo_users()),
              "reports": create_demo_reports(demo_municipalities)}
+    added["offers"] = create_demo_procurement()
     if any(added.values()):
         audit.record("demo.load", "demo", after=added)
     return added

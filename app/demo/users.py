@@ -48,7 +48,7 @@ def _users_for_county(county_code: str) -> list[DemoUser]:
                  (Role.COUNTY_COORDINATOR, Role.LOGISTICS_MEMBER)),
         DemoUser(f"lst-{county_slug}.beredning", "Alex Beredning", board, (Role.LOGISTICS_MEMBER,)),
         DemoUser(f"region-{county_slug}.inkop", "Robin Regioninköp", region,
-                 (Role.PROCUREMENT_LEAD,)),
+                 (Role.PROCUREMENT_LEAD, Role.MUNICIPAL_BUYER)),
     ]
     for org in orgs:
         if org.kind is not OrgKind.MUNICIPALITY:

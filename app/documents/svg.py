@@ -925,3 +925,112 @@ def trend_chart_svg(
     out += _chart_legend(series, legend_widths, rows, height)
     out.append("</svg>")
     return Markup("\n".join(out))
+
+
+# --------------------------------------------------------------------------- bar chart
+
+
+_MAX_BAR_WIDTH = 36.0
+
+
+def _check_bar_input(x_labels: Sequence[str], series: Sequence[Series]) -> None:
+    for s in series:
+        if len(s.values) != len(x_labels):
+            raise ValueError(
+                f"series {s.label!r} has {len(s.values)} values for {len(x_labels)} x labels"
+            )
+        for v in s.values:
+            if v is not None and not (math.isfinite(v) and v >= 0):
+                raise ValueError(f"series {s.label!r} has an invalid value {v!r}")
+
+
+def _bar_group(frame: _Frame, index: int, series: Series, count: int, x_labels: Sequence[str],
+               format_number: Callable[[float], str]) -> list[str]:
+    """One series' bars, side by side with the other series' in each period, with titles."""
+    slot, colour, _ = _series_style(index)
+    bar_w = min(frame.band * 0.8 / max(count, 1), _MAX_BAR_WIDTH)
+    group_start = frame.band / 2 - bar_w * count / 2
+    out = [f'<g class="chart-bars chart-bars--{slot}" fill="{colour}">']
+    for position, value in enumerate(series.values):
+        if not value:
+            continue
+        x = frame.x0 + frame.band * position + group_start + bar_w * index
+        y = frame.to_y(value)
+        label = f"{series.label}, {x_labels[position]}: {format_number(value)}"
+        out.append(
+            f'<rect class="chart-bar chart-point--{slot}" x="{_num(x)}" y="{_num(y)}" '
+            f'width="{_num(bar_w)}" height="{_num(frame.y1 - y)}">'
+            f"<title>{escape(label)}</title></rect>"
+        )
+    out.append("</g>")
+    return out
+
+
+def _bar_legend(series: Sequence[Series], widths: Sequence[float],
+                rows: Sequence[Sequence[int]], height: int) -> list[str]:
+    """A swatch and the label of each series, in rows under the plot."""
+    if not rows:
+        return []
+    row_height = _CHART_FONT + 8
+    out = [f'<g class="chart-legend" fill="{INK}">']
+    for row_index, i, x in _flow_positions(rows, widths, 8.0):
+        y = height + 4 + row_index * row_height + row_height / 2
+        slot, colour, _ = _series_style(i)
+        out.append(
+            f'<rect class="chart-legend__swatch chart-point--{slot}" x="{_num(x)}" '
+            f'y="{_num(y - 6)}" width="12" height="12" fill="{colour}"/>'
+        )
+        out.append(
+            f'<text class="chart-legend__label" x="{_num(x + 18)}" '
+            f'y="{_num(y + _CHART_FONT * 0.35)}">{escape(series[i].label)}</text>'
+        )
+    out.append("</g>")
+    return out
+
+
+def bar_chart_svg(
+    x_labels: Sequence[str],
+    series: Sequence[Series],
+    *,
+    title: str,
+    description: str,
+    y_label: str,
+    format_number: Callable[[float], str] = str,
+    width: int = 560,
+    height: int = 260,
+    x_label: str | None = None,
+    id_prefix: str | None = None,
+) -> Markup:
+    """Grouped bars of quantities per period (e.g. units expected per week and material).
+
+    One ``<rect class="chart-bar chart-point--{i % 8}">`` per non-zero value, with a
+    ``<title>`` "label, x: value", side by side within each period, and a legend of
+    swatches below the plot (so the SVG is ``height`` plus the legend rows high).
+    ``id_prefix`` defaults to a hash of the input.
+
+    Raises ValueError for a negative, infinite or NaN value, or a series whose length
+    differs from ``x_labels``.
+    """
+    _check_bar_input(x_labels, series)
+    finite = [v for s in series for v in s.values if v is not None]
+    top = nice_y_max(finite)
+    ticks = _y_ticks(top, None)
+    tick_texts = [format_number(t) for t in ticks]
+    frame = _frame(tick_texts, len(x_labels), top, width, height, bool(x_label))
+    prefix = id_prefix or _chart_id(title, description, y_label, x_labels, series).replace(
+        "trend-", "bars-")
+
+    legend_widths = [18 + _text_width(s.label, _CHART_FONT) for s in series]
+    rows = _flow_rows(legend_widths, width - 16, _LEGEND_GAP)
+    total_h = height + len(rows) * (_CHART_FONT + 8) + (4 if rows else 0)
+    out = _svg_open("chart chart--bars", "img", prefix, width, total_h, title, description,
+                    f' font-size="{_num(_CHART_FONT)}"')
+    out += _grid_and_axes(frame, ticks)
+    out += _y_tick_labels(frame, ticks, tick_texts)
+    out += _x_tick_labels(frame, x_labels)
+    out += _axis_titles(frame, y_label, x_label, height)
+    for index, s in enumerate(series):
+        out += _bar_group(frame, index, s, len(series), x_labels, format_number)
+    out += _bar_legend(series, legend_widths, rows, height)
+    out.append("</svg>")
+    return Markup("\n".join(out))

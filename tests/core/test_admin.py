@@ -33,7 +33,7 @@ def test_malformed_org_number_and_population_are_refused(client, logged_in) -> N
         "org_number": "2321000215", "population": "-5"})
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Ange ett giltigt organisationsnummer" in html
+    assert "Kontrollsiffran stämmer inte" in html
     assert "Ange en folkmängd mellan 0 och 20 000 000." in html
     assert db.session.scalar(sa.select(Organisation).where(
         Organisation.name == "Felregionen")) is None

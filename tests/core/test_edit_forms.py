@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from app.auth.models import User
 from app.auth.roles import Role
 from app.core import audit
 from app.core.models import CareUnit, CareUnitType, Organisation, OrgKind, Ownership
@@ -90,6 +91,44 @@ def _meeting(logged_in) -> tuple[str, Any]:  # noqa: ANN001
     return f"/omfordelning/mote/{meeting.id}/protokoll", meeting
 
 
+def _new_supplier(buyer: User):  # noqa: ANN202
+    from app.procurement import services as procurement
+
+    supplier = procurement.save_supplier(
+        None, {"name": "Norrlandsmedicin AB", "org_number": "556677-8899",
+               "contact_email": "order@example.se", "notes": "Ring före tolv."},
+        county_code="22", by=buyer, chosen_materials=procurement.materials()[:2])
+    db.session.commit()
+    return supplier
+
+
+def _supplier(logged_in) -> tuple[str, Any]:  # noqa: ANN001
+    supplier = _new_supplier(logged_in("Timrå", Role.MUNICIPAL_BUYER))
+    return f"/inkop/leverantorer/{supplier.id}/andra", supplier
+
+
+def _offer(logged_in) -> tuple[str, Any]:  # noqa: ANN001
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from app.procurement import services as procurement
+    from app.procurement.models import Standard
+    from app.reports.periods import today
+
+    user = logged_in("Timrå", Role.MUNICIPAL_BUYER)
+    supplier = _new_supplier(user)
+    offer = procurement.save_offer(None, {
+        "supplier_id": supplier.id, "material_id": procurement.materials()[1].id,
+        "quantity": 5_000, "unit_price": Decimal("3.35"), "minimum_order": 100,
+        "lead_time_days": None, "delivery_date": today() + timedelta(days=9),
+        "valid_until": today() + timedelta(days=20), "ce_marked": True,
+        "standard": Standard.EN149_FFP2, "notified_body": "0598",
+        "market_surveillance": False, "notes": "Leverans till centrallagret."},
+        county_code="22", by=user, today=today())
+    db.session.commit()
+    return f"/inkop/erbjudanden/{offer.id}/andra", offer
+
+
 #: endpoint → factory(logged_in, make_user) returning (url, the row the form edits)
 EDIT_FORMS: dict[str, Callable[..., tuple[str, Any]]] = {
     "care_units.edit": lambda logged_in, make_user: _care_unit(logged_in),
@@ -98,12 +137,16 @@ EDIT_FORMS: dict[str, Callable[..., tuple[str, Any]]] = {
     "reports.county_settings": lambda logged_in, make_user: _county_settings(logged_in),
     "redistribution.principles_page": lambda logged_in, make_user: _principles(logged_in),
     "meetings.edit_meeting": lambda logged_in, make_user: _meeting(logged_in),
+    "procurement.edit_supplier": lambda logged_in, make_user: _supplier(logged_in),
+    "procurement.edit_offer": lambda logged_in, make_user: _offer(logged_in),
 }
 #: Routes that show and accept a form but do not edit an existing row.
 OTHER_FORMS = {
     "auth.login", "admin.new_user", "admin.new_organisation", "care_units.index",
     "reports.upload", "reports.preview_import", "reports.submit", "reports.breakdown",
     "redistribution.new_round", "meetings.meetings",
+    "procurement.new_supplier", "procurement.new_offer", "procurement.new_order",
+    "procurement.place", "procurement.new_delivery",
 }
 
 
