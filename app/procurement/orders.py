@@ -302,7 +302,7 @@ def order_rows(order: PooledOrder, invited: list[Organisation]) -> list[OrderRow
         if entry.from_organisation_id == lead:
             values[entry.to_organisation_id] += entry.value
     owed = {debt.debtor_id: debt.outstanding
-            for debt in debts([lead], source_type=LEDGER_SOURCE) if debt.creditor_id == lead}
+            for debt in debts([lead], source_types=(LEDGER_SOURCE,)) if debt.creditor_id == lead}
     price = order.offer.unit_price
     return [OrderRow(org, committed.get(org.id, 0), received.get((order.id, org.id), 0),
                      price * committed.get(org.id, 0), values.get(org.id, Decimal(0)),

@@ -28,7 +28,7 @@ from app.documents.downloads import download_name, send_spreadsheet
 from app.documents.models import StoredDocument, Upload
 from app.documents.uploads import UploadRefused, save_upload, send_upload
 from app.extensions import db
-from app.procurement import comparison, deliveries, orders, services
+from app.procurement import comparison, deliveries, meeting, orders, services
 from app.procurement.exports import order_sheets
 from app.procurement.forms import (
     AttachmentForm,
@@ -443,6 +443,7 @@ def _order_context(order: PooledOrder, **forms: object) -> dict[str, object]:
         "cancel_form": forms.get("cancel_form") or CancelForm(version=order.version),
         "version_form": VersionForm(version=order.version),
         "is_lead": is_procurement_lead_of(current_user, order.county_code),
+        "meeting_items": meeting.meeting_items(order),
         "today": today(),
     }
 

@@ -9,19 +9,23 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import force_locale, gettext
+from sqlalchemy.orm import selectinload
 
 from app.core import audit
 from app.core.models import County, Organisation, OrgKind
+from app.core.types import utcnow
 from app.core.workflow import StaleObject, locked, transition
 from app.documents.archive import store_pdf
 from app.documents.pdf import render_pdf
 from app.extensions import db
 from app.redistribution import plan
+from app.redistribution.agenda import Subject, open_subjects
 from app.redistribution.models import (
     AgendaItem,
     DecidedTransfer,
     Decision,
     DecisionCounter,
+    ItemStatus,
     Meeting,
     MeetingParticipant,
     MeetingState,
@@ -30,7 +34,7 @@ from app.redistribution.models import (
     RoundState,
     TransferOutcome,
 )
-from app.redistribution.presentation import plan_view, shipments_map
+from app.redistribution.presentation import coverage_charts, plan_view, shipments_map
 from app.redistribution.rounds import PlanRejected, inputs, transfers_of
 from app.reports.services import materials
 
@@ -83,8 +87,10 @@ def _require_open(meeting: Meeting) -> None:
         raise MeetingError(gettext("Mötet är avslutat och protokollet kan inte ändras."))
 
 
-def add_item(meeting: Meeting, *, title: str, round_: Round | None = None) -> AgendaItem:
-    """A new agenda item: a round still at the proposal stage, or another matter."""
+def add_item(meeting: Meeting, *, title: str, round_: Round | None = None,
+             subject: Subject | None = None) -> AgendaItem:
+    """A new agenda item: a round still at the proposal stage, a matter another domain
+    brings (``subject``, see :mod:`app.redistribution.agenda`), or another matter."""
     _require_open(meeting)
     if round_ is not None:
         if round_.county_code != meeting.county_code or round_.state is not RoundState.PROPOSAL:
@@ -92,11 +98,65 @@ def add_item(meeting: Meeting, *, title: str, round_: Round | None = None) -> Ag
                                        "besluta om."))
         if db.session.scalar(sa.select(AgendaItem.id).where(AgendaItem.round_id == round_.id)):
             raise MeetingError(gettext("Omgången finns redan på en dagordning."))
-    item = AgendaItem(position=len(meeting.items) + 1, title=title.strip(), round=round_)
+    if subject is not None:
+        _require_undecided(meeting.county_code, subject)
+    item = AgendaItem(position=len(meeting.items) + 1, title=title.strip(), round=round_,
+                      subject_type=subject.kind if subject else None,
+                      subject_id=subject.id if subject else None)
     meeting.items.append(item)
     db.session.flush()
     audit.record("agenda_item.create", "agenda_item", item.id, after=audit.snapshot(item))
     return item
+
+
+def _require_undecided(county_code: str, subject: Subject) -> None:
+    """A matter comes up when it is open for decision and no meeting has it on its agenda,
+    unless a meeting tabled it."""
+    if subject.token not in {s.token for s in open_subjects(county_code)}:
+        raise MeetingError(gettext("Ärendet kan inte tas upp: det är inte längre öppet för "
+                                   "beslut."))
+    if db.session.scalar(sa.select(AgendaItem.id).where(
+            AgendaItem.subject_type == subject.kind, AgendaItem.subject_id == subject.id,
+            AgendaItem.status != ItemStatus.TABLED)):
+        raise MeetingError(gettext("Ärendet finns redan på en dagordning."))
+
+
+def on_agenda(kind: str, ids: Iterable[int]) -> set[int]:
+    """Which of these matters are on an agenda and not tabled (not to be offered again)."""
+    return set(db.session.scalars(sa.select(AgendaItem.subject_id).where(
+        AgendaItem.subject_type == kind, AgendaItem.subject_id.in_(list(ids)),
+        AgendaItem.status != ItemStatus.TABLED)))
+
+
+def resolve_item(item_id: int, status: ItemStatus, remarks: str | None, *, by: Any
+                 ) -> AgendaItem:
+    """Record what the meeting decided on an item that is not a round: once.
+
+    The row is locked, so of two requests at once the later finds the item resolved; the
+    same resolution again changes nothing, another one is refused.
+    """
+    item = locked(AgendaItem, item_id)
+    _require_open(item.meeting)
+    remarks = (remarks or "").strip() or None
+    if item.round_id is not None:
+        raise MeetingError(gettext("En omgång avgörs med ett beslut om omfördelning."))
+    if item.status is not ItemStatus.OPEN:
+        if (item.status, item.remarks) == (status, remarks):
+            return item
+        raise MeetingError(gettext("Punkten är redan avgjord."))
+    transition(item, status, by=by, reason=remarks,
+               changes={"remarks": remarks, "resolved_at": utcnow(),
+                        "resolved_by_id": getattr(by, "id", None)})
+    return item
+
+
+def subject_items(kind: str, subject_id: int) -> list[AgendaItem]:
+    """The agenda items about one matter, oldest meeting first (for the matter's own page)."""
+    return list(db.session.scalars(
+        sa.select(AgendaItem).join(Meeting).where(AgendaItem.subject_type == kind,
+                                                  AgendaItem.subject_id == subject_id)
+        .options(selectinload(AgendaItem.meeting), selectinload(AgendaItem.resolved_by))
+        .order_by(Meeting.held_on, AgendaItem.id)))
 
 
 def set_outcome(item: AgendaItem, key: plan.Key, outcome: Outcome, *,
@@ -215,6 +275,7 @@ def document_context(round_: Round, transfers: list[plan.PlanTransfer]) -> dict[
                                    key=lambda item: catalogue[item[0]].sort_order)],
             "map_svg": shipments_map(round_.county_code, view, width=420,
                                      id_prefix="document-map"),
+            "coverage_charts": coverage_charts(view, round_.principles.horizon_days),
             "materials": catalogue}
 
 

@@ -17,7 +17,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.core.forms import AppForm, EnumSelectField, optional_id
-from app.redistribution.models import Outcome, PriceRule, Principle
+from app.redistribution.models import ItemStatus, Outcome, PriceRule, Principle
 from app.reports.forms import (
     MAX_QUANTITY,
     IsoDateField,
@@ -40,6 +40,12 @@ OUTCOME_LABELS = {
     Outcome.AGREED: _l("Överens"),
     Outcome.AMENDED: _l("Överens med annat antal"),
     Outcome.REJECTED: _l("Avslås"),
+}
+#: What the meeting can resolve on an item that is not a round.
+RESOLUTION_LABELS = {
+    ItemStatus.APPROVED: _l("Bifalls"),
+    ItemStatus.REJECTED: _l("Avslås"),
+    ItemStatus.TABLED: _l("Bordläggs (tas upp vid ett senare möte)"),
 }
 MAX_PRICE = 100_000
 
@@ -171,12 +177,26 @@ class MeetingForm(AppForm):
 
 class AgendaForm(AppForm):
     round_id = SelectField(_l("Omgång att ta upp"), coerce=optional_id, default=0)
+    subject = SelectField(_l("Samordnat inköp att ta upp"), default="")
     title = StringField(_l("Rubrik för annan punkt"), validators=[
         Length(max=200, message=_l("Högst 200 tecken."))])
 
     def validate_title(self, field: StringField) -> None:
-        if not self.round_id.data and not (field.data or "").strip():
-            raise ValidationError(_l("Välj en omgång eller skriv en rubrik."))
+        chosen = [bool(self.round_id.data), bool(self.subject.data)]
+        if sum(chosen) > 1:
+            raise ValidationError(_l("Välj en omgång eller ett inköp per punkt, inte båda."))
+        if not any(chosen) and not (field.data or "").strip():
+            raise ValidationError(_l("Välj en omgång eller ett inköp, eller skriv en rubrik."))
+
+
+class ResolutionForm(AppForm):
+    """The meeting's resolution on an item that is not a round (a pooled order, a matter)."""
+
+    status = EnumSelectField(_l("Beslut"), enum_class=ItemStatus, labels=RESOLUTION_LABELS,
+                             empty_label=_l("Välj"), validators=[
+                                 InputRequired(message=_l("Välj vad mötet beslutade."))])
+    remarks = TextAreaField(_l("Beslutets lydelse eller anmärkning"), validators=[
+        Length(max=2000, message=_l("Högst 2 000 tecken."))])
 
 
 class OutcomeForm(AppForm):

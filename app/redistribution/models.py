@@ -301,22 +301,50 @@ class MeetingParticipant(db.Model):
     organisation: Mapped[Organisation | None] = relationship()
 
 
-class AgendaItem(db.Model):
-    """One item of the meeting: a redistribution round, a joint purchase, or another matter."""
+class ItemStatus(enum.Enum):
+    """Where the meeting stands on an agenda item that is not a redistribution round."""
+
+    OPEN = "open"
+    APPROVED = "approved"  # bifalls
+    REJECTED = "rejected"  # avslås
+    TABLED = "tabled"  # bordläggs: may come up again at a later meeting
+
+
+class AgendaItem(Stateful, db.Model):
+    """One item of the meeting: a redistribution round, a matter another domain brings (a
+    pooled order: ``subject_type`` and ``subject_id``, see :mod:`app.redistribution.agenda`),
+    or another matter.
+
+    A round is decided by a :class:`Decision`; any other item by its ``status`` with the
+    meeting's ``remarks``, once.
+    """
 
     __tablename__ = "agenda_items"
     __table_args__ = (sa.UniqueConstraint("meeting_id", "position"),
-                      sa.UniqueConstraint("round_id"))
+                      sa.UniqueConstraint("round_id"),
+                      sa.UniqueConstraint("meeting_id", "subject_type", "subject_id"),
+                      sa.CheckConstraint("(subject_type IS NULL) = (subject_id IS NULL)",
+                                         name="subject"))
+    AUDIT_ENTITY = "agenda_item"
+    TRANSITIONS = {ItemStatus.OPEN: frozenset({ItemStatus.APPROVED, ItemStatus.REJECTED,
+                                               ItemStatus.TABLED})}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("logistics_meetings.id"), index=True)
     position: Mapped[int]
     title: Mapped[str] = mapped_column(sa.String(200))
     round_id: Mapped[int | None] = mapped_column(sa.ForeignKey("redistribution_rounds.id"))
+    subject_type: Mapped[str | None] = mapped_column(sa.String(40))
+    subject_id: Mapped[int | None]
+    status: Mapped[ItemStatus] = mapped_column(enum_column(ItemStatus), default=ItemStatus.OPEN,
+                                               server_default=ItemStatus.OPEN.value)
     remarks: Mapped[str | None] = mapped_column(sa.Text)
+    resolved_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    resolved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     meeting: Mapped[Meeting] = relationship(back_populates="items")
     round: Mapped[Round | None] = relationship()
+    resolved_by: Mapped[User | None] = relationship()
     outcomes: Mapped[list[TransferOutcome]] = relationship(
         back_populates="item", cascade="all, delete-orphan", lazy="selectin")
 

@@ -4,6 +4,7 @@ draft PDF and the decision PDF.
 """
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -13,7 +14,7 @@ from markupsafe import Markup
 
 from app.core.formatting import current_language, number
 from app.core.models import Material, Organisation
-from app.documents.svg import Arrow, LegendItem, MapArea, county_map_svg
+from app.documents.svg import Arrow, LegendItem, MapArea, Series, bar_chart_svg, county_map_svg
 from app.redistribution import plan
 from app.redistribution.rounds import RoundInputs
 
@@ -154,3 +155,37 @@ def shipments_map(county_code: str, view: PlanView, *, width: int = 480,
 
 def material_name(material: Material) -> str:
     return material.name_for(current_language())
+
+
+#: Municipalities per coverage chart: their names fit side by side on an A4 page.
+CHART_GROUP = 8
+
+
+def coverage_charts(view: PlanView, horizon_days: int) -> list[Markup]:
+    """Bar charts of each giving or receiving municipality's lowest days of supply, before
+    and after the plan, over the materials it gives or gets (capped at the horizon: more
+    than that is "enough"); several charts of :data:`CHART_GROUP` municipalities each."""
+    lowest: dict[int, tuple[Organisation, float, float]] = {}
+    for row in view.coverage:
+        if not (row.item.received or row.item.given):
+            continue
+        org, before, after = lowest.get(row.organisation.id, (row.organisation, math.inf,
+                                                              math.inf))
+        lowest[row.organisation.id] = (org, min(before, row.item.before),
+                                       min(after, row.item.after))
+    ordered = sorted(lowest.values(), key=lambda entry: entry[0].name)
+    charts = []
+    for start in range(0, len(ordered), CHART_GROUP):
+        group = ordered[start:start + CHART_GROUP]
+        capped = [(org.name, min(before, horizon_days), min(after, horizon_days))
+                  for org, before, after in group]
+        charts.append(bar_chart_svg(
+            [name for name, _, _ in capped],
+            [Series(gettext("Före beslutet"), [before for _, before, _ in capped]),
+             Series(gettext("Efter beslutet"), [after for _, _, after in capped])],
+            title=gettext("Lägsta dagar av tillgång per kommun"),
+            description=gettext("Före och efter beslutet, i de material kommunen ger eller "
+                                "får; högst %(h)s dagar visas.", h=horizon_days),
+            y_label=gettext("Dagar"), format_number=lambda value: number(value, 1),
+            width=640, height=220, id_prefix=f"coverage-chart-{start // CHART_GROUP}"))
+    return charts

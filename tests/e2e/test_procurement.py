@@ -136,6 +136,29 @@ def _commit(page, order_url: str, quantity: str, total: str) -> None:  # noqa: A
     _checked(page)
 
 
+def _decide_in_the_meeting(page, order_url: str) -> None:  # noqa: ANN001
+    """The county coordinator puts the pooled order on the logistics meeting's agenda and
+    records that the meeting approved it; the order page then says so."""
+    page.goto("/omfordelning/lan/22/moten")
+    page.get_by_label("Datum för logistikberedningen").fill(date.today().isoformat())
+    page.get_by_label("Deltagare 1, namn").fill("Kim Samordnare")
+    page.get_by_role("button", name="Spara").click()
+    title = f"Samordnat inköp: Visir (heltäckande ansiktsskydd), {SUPPLIER}"
+    page.get_by_label("Samordnat inköp att ta upp").select_option(label=title)
+    page.get_by_role("button", name="Lägg till").click()
+    item = page.locator(".agenda-item", has_text=title)
+    expect(item).to_contain_text("700 av 1\xa0000 st åtagna")
+    _checked(page)
+    item.get_by_label("Beslut", exact=True).select_option(label="Bifalls")
+    item.get_by_label("Beslutets lydelse eller anmärkning").fill("Sundsvall beställer.")
+    page.once("dialog", lambda dialog: dialog.accept())
+    item.get_by_role("button", name="Anteckna beslutet").click()
+    expect(page.locator(".agenda-item")).to_contain_text("Mötets beslut: Bifalls. Sundsvall")
+    _checked(page)
+    page.goto(order_url)
+    expect(page.locator("#meeting-heading + ul")).to_contain_text("Bifalls. Sundsvall beställer.")
+
+
 def _place_and_split(page, order_url: str) -> str:  # noqa: ANN001
     page.goto(order_url)
     page.get_by_role("button", name="Stäng rundan").click()
@@ -199,6 +222,7 @@ def test_a_joint_purchase_from_offer_to_split_delivery(tabs) -> None:  # noqa: A
     _commit(timra, order_url, "400", "400")
     kramfors = tabs("kramfors.inkop")
     _commit(kramfors, order_url, "300", "700")
+    _decide_in_the_meeting(tabs("lst-vasternorrland.samordnare"), order_url)
 
     delivery_url = _place_and_split(lead, order_url)
     shares = _shares(lead)

@@ -138,7 +138,7 @@ def test_confirming_books_the_ledger_and_issues_the_note(client, people, placed)
     for name, quantity in shares.items():
         if name != "Sundsvall" and quantity:
             assert onward[name] == (quantity, Decimal(quantity) * Decimal("0.50"))
-    owed = {d.debtor_id: d.outstanding for d in debts(source_type="delivery")}
+    owed = {d.debtor_id: d.outstanding for d in debts(source_types=("delivery",))}
     assert owed[organisation("Timrå").id] == Decimal(shares["Timrå"]) / 2
     assert _adjust(client, delivery, "Timrå", "0").status_code == 409  # booked: never changes
     assert _confirm(client, delivery).status_code in (302, 409)

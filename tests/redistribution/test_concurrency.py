@@ -15,7 +15,7 @@ from app.core.models import OrgKind
 from app.extensions import db
 from app.jobs.services import run_in_background
 from app.redistribution import decisions, rounds
-from app.redistribution.models import Decision, ProposalVersion, Round
+from app.redistribution.models import AgendaItem, Decision, ProposalVersion, Round
 from app.redistribution.principles import current_principles
 from app.reports.periods import Frequency, period_containing, today
 from tests.helpers import PASSWORD, csrf_token_from, login, organisation, run_at_once
@@ -101,3 +101,25 @@ def test_a_decision_recorded_twice_at_once_is_one_decision(shared_app: Flask) ->
         with shared_app.app_context():
             assert db.session.scalar(sa.select(sa.func.count()).select_from(Decision).where(
                 Decision.round_id == round_id)) == 1
+
+
+@pytest.mark.postgres
+def test_two_resolutions_of_an_item_at_once_one_is_refused(shared_app: Flask) -> None:
+    (first, first_token), (second, second_token) = (_client(shared_app, "samordnare1"),
+                                                    _client(shared_app, "samordnare2"))
+    for _ in range(REPETITIONS):
+        with shared_app.app_context():
+            user = db.session.scalars(sa.select(User)).first()
+            meeting = decisions.create_meeting("22", today(), [], by=user)
+            item_id = decisions.add_item(meeting, title="Lagerhållning").id
+            db.session.commit()
+        url, field = f"/omfordelning/punkt/{item_id}/avgor", f"item{item_id}-status"
+        results = run_at_once(
+            partial(first.post, url, data={"csrf_token": first_token, field: "approved"}),
+            partial(second.post, url, data={"csrf_token": second_token, field: "rejected"}))
+        assert sorted(r.status_code for r in results) == [302, 409]
+        with shared_app.app_context():
+            item = db.session.get(AgendaItem, item_id)
+            winner = next(r for r in results if r.status_code == 302)
+            expected = "approved" if winner is results[0] else "rejected"
+            assert item.status.value == expected and item.version == 2

@@ -141,6 +141,7 @@ def test_the_decision_pdf_is_stored_and_fetched_unchanged(client, reported) -> N
     assert "Åsa Öberg" in text and "Sundsvall" in text and "Underskrift" in text
     visir = materials_by_code()["VISIR"]
     assert visir.name_sv in text
+    assert "Före beslutet" in text and "Efter beslutet" in text  # the coverage chart's legend
     page = client.get(f"/omfordelning/beslut/{decision.id}").get_data(as_text=True)
     assert decision.document.sha256 in page
 

@@ -204,3 +204,22 @@ def test_a_material_without_a_price_is_pointed_out_before_the_decision(client, r
     html = client.get(f"/omfordelning/omgang/{round_.id}").get_data(as_text=True)
     assert "Ersättningspris saknas för Visir (heltäckande ansiktsskydd)." in html
     assert "pris saknas" in html  # the line itself says so rather than 0,00
+
+
+def test_the_coverage_charts_show_the_lowest_days_capped_at_the_horizon(client,
+                                                                        reported) -> None:
+    from app.redistribution.presentation import coverage_charts, plan_view
+
+    round_ = open_round(client)
+    data = rounds.inputs(round_)
+    view = plan_view(data, rounds.transfers_of(round_.latest),
+                     {m.id: m for m in materials_by_code().values()})
+    (chart,) = coverage_charts(view, horizon_days=14)  # three municipalities: one chart
+    kramfors = organisation("Kramfors").id
+    after = min(view.coverage_of(kramfors, m.id).after for m in materials_by_code().values()
+                if view.coverage_of(kramfors, m.id))
+    assert f"Efter beslutet, Kramfors: {after:.1f}".replace(".", ",") in chart
+    assert "Före beslutet, Kramfors" not in chart  # no stock before: no bar (0 days)
+    # Sundsvall has far more than 14 days: drawn at the horizon
+    assert "Före beslutet, Sundsvall: 14,0" in chart
+    assert "Efter beslutet, Kramfors:" in chart

@@ -2,7 +2,7 @@
 and expected deliveries, deliveries and their shares.
 
 Revision ID: 6cf3c113b909
-Revises: 67673c905f0f
+Revises: 3dfb78c18ff7
 Create Date: 2026-12-01 08:37:10.044771
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '6cf3c113b909'
-down_revision = '67673c905f0f'
+down_revision = '3dfb78c18ff7'
 branch_labels = None
 depends_on = None
 

@@ -15,11 +15,20 @@ from app.core.workflow import StaleObject, transition
 from app.documents.archive import send_document
 from app.extensions import db
 from app.redistribution import decisions, execution, rounds
-from app.redistribution.forms import AgendaForm, DecisionForm, MeetingForm, OutcomeForm, ResolveForm
+from app.redistribution.agenda import open_subjects, subjects_of
+from app.redistribution.forms import (
+    AgendaForm,
+    DecisionForm,
+    MeetingForm,
+    OutcomeForm,
+    ResolutionForm,
+    ResolveForm,
+)
 from app.redistribution.models import (
     AgendaItem,
     DecidedTransfer,
     Decision,
+    ItemStatus,
     Meeting,
     MeetingState,
     Round,
@@ -98,13 +107,35 @@ def _meeting_context(meeting: Meeting, **extra: object) -> dict[str, object]:
     ).all()
     agenda_form = extra.pop("agenda_form", None) or AgendaForm()
     agenda_form.round_id.choices = [(0, "–")] + [(r.id, r.title) for r in open_rounds]
+    candidates = open_subjects(meeting.county_code) if meeting.state is MeetingState.OPEN else []
+    agenda_form.subject.choices = [("", "–")] + [(s.token, s.title) for s in candidates]
     return {"meeting": meeting, "views": views, "catalogue": catalogue,
+            "subjects": subjects_of((i.subject_type, i.subject_id) for i in meeting.items
+                                    if i.subject_type),
+            "candidates": {s.token: s for s in candidates},
+            "resolution_forms": _resolution_forms(meeting, extra.pop("resolution_form", None)),
             "outcomes": {item.id: {o.key: o for o in item.outcomes} for item in meeting.items},
             "agenda_form": agenda_form, "decision_form": DecisionForm(decided_on=meeting.held_on),
             "decisions": {d.round_id: d for d in db.session.scalars(sa.select(Decision).where(
                 Decision.meeting_id == meeting.id))},
             "can_manage": can_configure_county(current_user, meeting.county_code)
             and meeting.state is MeetingState.OPEN, **extra}
+
+
+def _resolution_form(item: AgendaItem) -> ResolutionForm:
+    """The resolution form of one item; its fields are prefixed, as the page has several."""
+    return ResolutionForm(prefix=f"item{item.id}")
+
+
+def _resolution_forms(meeting: Meeting, failed: tuple[int, ResolutionForm] | None
+                      ) -> dict[int, ResolutionForm]:
+    """A form per undecided item that is not a round; ``failed`` (item id, form) keeps what
+    was entered."""
+    forms = {item.id: _resolution_form(item) for item in meeting.items
+             if item.round_id is None and item.status is ItemStatus.OPEN}
+    if failed is not None:
+        forms[failed[0]] = failed[1]
+    return forms
 
 
 @bp.route("/mote/<int:meeting_id>")
@@ -144,12 +175,13 @@ def add_item(meeting_id: int) -> Response | tuple[str, int]:
     form = context["agenda_form"]
     if form.validate():
         round_ = db.session.get(Round, form.round_id.data) if form.round_id.data else None
-        title = (form.title.data or "").strip() or _("Omfördelning, omgång %(title)s",
-                                                     title=round_.title)
+        subject = context["candidates"].get(form.subject.data)
+        title = (form.title.data or "").strip() or (
+            subject.title if subject else _("Omfördelning, omgång %(title)s", title=round_.title))
         try:
-            decisions.add_item(meeting, title=title, round_=round_)
+            decisions.add_item(meeting, title=title, round_=round_, subject=subject)
         except decisions.MeetingError as error:
-            form.round_id.errors.append(str(error))
+            (form.subject if subject else form.round_id).errors.append(str(error))
         else:
             db.session.commit()
             return redirect(url_for("meetings.meeting_page", meeting_id=meeting.id))
@@ -214,6 +246,29 @@ def decide(item_id: int) -> Response | tuple[str, int]:
         decision = db.session.scalar(sa.select(Decision).where(
             Decision.round_id == item.round_id)) or abort(409)
     return redirect(url_for("meetings.decision_page", decision_id=decision.id))
+
+
+@bp.route("/punkt/<int:item_id>/avgor", methods=["POST"])
+@roles_required(COUNTY_COORDINATORS)
+def resolve_item(item_id: int) -> Response | tuple[str, int]:
+    """Record what the meeting resolved on a pooled order or another matter: once."""
+    item = _item_or_404(item_id)
+    form, status = _resolution_form(item), 422
+    if form.validate():
+        try:
+            decisions.resolve_item(item.id, form.status.data, form.remarks.data,
+                                   by=current_user)
+        except decisions.MeetingError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            status = 409
+        else:
+            db.session.commit()
+            flash(_("Mötets beslut om punkt %(position)s är antecknat.",
+                    position=item.position), "success")
+            return redirect(url_for("meetings.meeting_page", meeting_id=item.meeting_id))
+    return render_template("redistribution/meeting.html", **_meeting_context(
+        item.meeting, resolution_form=(item.id, form))), status
 
 
 def _int(raw: str | None) -> int | None:
