@@ -846,28 +846,42 @@ def _series_group(frame: _Frame, index: int, series: Series, x_labels: Sequence[
     return out
 
 
-def _chart_legend(series: Sequence[Series], widths: Sequence[float],
-                  rows: Sequence[Sequence[int]], height: int) -> list[str]:
-    """A line, a marker and the label of each series, in rows under the plot."""
+def _line_key(i: int, x: float, y: float) -> tuple[list[str], float]:
+    """A trend series' key in the legend: its line with its marker (and the label's offset)."""
+    slot, colour, dash = _series_style(i)
+    return [
+        f'<line class="chart-legend__line chart-line--{slot}" x1="{_num(x)}" '
+        f'y1="{_num(y)}" x2="{_num(x + 28)}" y2="{_num(y)}" stroke="{colour}" '
+        f'stroke-width="2"{dash}/>',
+        f'<path class="chart-legend__point chart-point--{slot}" '
+        f'd="{_marker(i % 4, x + 14, y)}" fill="{colour}" stroke="{HALO}" '
+        'stroke-width="1"/>',
+    ], 34
+
+
+def _swatch_key(i: int, x: float, y: float) -> tuple[list[str], float]:
+    """A bar series' key in the legend: a swatch of its colour (and the label's offset)."""
+    slot, colour, _ = _series_style(i)
+    return [
+        f'<rect class="chart-legend__swatch chart-point--{slot}" x="{_num(x)}" '
+        f'y="{_num(y - 6)}" width="12" height="12" fill="{colour}"/>',
+    ], 18
+
+
+def _legend(series: Sequence[Series], widths: Sequence[float],
+            rows: Sequence[Sequence[int]], height: int,
+            key: Callable[[int, float, float], tuple[list[str], float]]) -> list[str]:
+    """The ``key`` and the label of each series, in rows under the plot."""
     if not rows:
         return []
     row_height = _CHART_FONT + 8
     out = [f'<g class="chart-legend" fill="{INK}">']
     for row_index, i, x in _flow_positions(rows, widths, 8.0):
         y = height + 4 + row_index * row_height + row_height / 2
-        slot, colour, dash = _series_style(i)
+        glyphs, offset = key(i, x, y)
+        out += glyphs
         out.append(
-            f'<line class="chart-legend__line chart-line--{slot}" x1="{_num(x)}" '
-            f'y1="{_num(y)}" x2="{_num(x + 28)}" y2="{_num(y)}" stroke="{colour}" '
-            f'stroke-width="2"{dash}/>'
-        )
-        out.append(
-            f'<path class="chart-legend__point chart-point--{slot}" '
-            f'd="{_marker(i % 4, x + 14, y)}" fill="{colour}" stroke="{HALO}" '
-            'stroke-width="1"/>'
-        )
-        out.append(
-            f'<text class="chart-legend__label" x="{_num(x + 34)}" '
+            f'<text class="chart-legend__label" x="{_num(x + offset)}" '
             f'y="{_num(y + _CHART_FONT * 0.35)}">{escape(series[i].label)}</text>'
         )
     out.append("</g>")
@@ -922,7 +936,7 @@ def trend_chart_svg(
     out += _axis_titles(frame, y_label, x_label, height)
     for index, s in enumerate(series):
         out += _series_group(frame, index, s, x_labels, format_number, inf_label)
-    out += _chart_legend(series, legend_widths, rows, height)
+    out += _legend(series, legend_widths, rows, height, _line_key)
     out.append("</svg>")
     return Markup("\n".join(out))
 
@@ -961,28 +975,6 @@ def _bar_group(frame: _Frame, index: int, series: Series, count: int, x_labels: 
             f'<rect class="chart-bar chart-point--{slot}" x="{_num(x)}" y="{_num(y)}" '
             f'width="{_num(bar_w)}" height="{_num(frame.y1 - y)}">'
             f"<title>{escape(label)}</title></rect>"
-        )
-    out.append("</g>")
-    return out
-
-
-def _bar_legend(series: Sequence[Series], widths: Sequence[float],
-                rows: Sequence[Sequence[int]], height: int) -> list[str]:
-    """A swatch and the label of each series, in rows under the plot."""
-    if not rows:
-        return []
-    row_height = _CHART_FONT + 8
-    out = [f'<g class="chart-legend" fill="{INK}">']
-    for row_index, i, x in _flow_positions(rows, widths, 8.0):
-        y = height + 4 + row_index * row_height + row_height / 2
-        slot, colour, _ = _series_style(i)
-        out.append(
-            f'<rect class="chart-legend__swatch chart-point--{slot}" x="{_num(x)}" '
-            f'y="{_num(y - 6)}" width="12" height="12" fill="{colour}"/>'
-        )
-        out.append(
-            f'<text class="chart-legend__label" x="{_num(x + 18)}" '
-            f'y="{_num(y + _CHART_FONT * 0.35)}">{escape(series[i].label)}</text>'
         )
     out.append("</g>")
     return out
@@ -1031,6 +1023,6 @@ def bar_chart_svg(
     out += _axis_titles(frame, y_label, x_label, height)
     for index, s in enumerate(series):
         out += _bar_group(frame, index, s, len(series), x_labels, format_number)
-    out += _bar_legend(series, legend_widths, rows, height)
+    out += _legend(series, legend_widths, rows, height, _swatch_key)
     out.append("</svg>")
     return Markup("\n".join(out))
