@@ -225,3 +225,15 @@ def test_the_county_picture_page_marks_the_ordered_part(client, people, make_use
     login_as(client, coordinator)
     html = client.get("/lagesbild/lan/22/?material=MUNSKYDD_IIR").get_data(as_text=True)
     assert "varav beställt: 3\xa0000" in html
+
+
+def test_a_placed_order_counts_as_incoming_in_the_next_redistribution_round(people,
+                                                                             open_order) -> None:
+    from app.redistribution.rounds import open_round
+
+    submitted_report("Timrå", stock=100, consumption=700)
+    placed_order(people, open_order, {"timra": 3_000})
+    round_ = open_round("22", period_containing(today(), Frequency.WEEKLY), by=people["lead"])
+    (site,) = [s for s in round_.sites if s.organisation_id == organisation("Timrå").id
+               and s.material_id == open_order.offer.material_id]
+    assert (site.stock, site.incoming) == (100, 3_000)
