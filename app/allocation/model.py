@@ -107,6 +107,22 @@ class Plan:
         return sum(t.quantity for t in self.transfers)
 
 
+def received_units(transfers: Iterable[Transfer]) -> dict[str, int]:
+    """Units each receiver gets from ``transfers``."""
+    totals: dict[str, int] = {}
+    for t in transfers:
+        totals[t.receiver] = totals.get(t.receiver, 0) + t.quantity
+    return totals
+
+
+def given_units(transfers: Iterable[Transfer]) -> dict[str, int]:
+    """Units each giver hands over in ``transfers``."""
+    totals: dict[str, int] = {}
+    for t in transfers:
+        totals[t.giver] = totals.get(t.giver, 0) + t.quantity
+    return totals
+
+
 def validate_sites(sites: Sequence[Site]) -> None:
     """Raise ``ValueError`` for stock or incoming that is not a whole number >= 0, a
     negative or non-finite daily use, a population that is not a whole number >= 0, or

@@ -10,10 +10,13 @@ with minimum transfers above one pack), shipments, transfers.
 
 Small rounds (up to FULL_MODEL_VARIABLES possible transfers) are solved as one model,
 seeded with the heuristic plan as a hint; CP-SAT then usually proves the optimum. Larger
-rounds (and small ones the whole model does not settle) are improved by
-large-neighbourhood search: a handful of sites linked by the current plan is cut out, the
-handovers among them are re-solved exactly, and the result is kept when it is no worse.
-Every step keeps a valid plan, so the time limit never leaves the caller without one.
+rounds (and small ones the whole model does not settle) first search over the pairs
+themselves (:mod:`app.allocation.network`: drop a pair, re-route the materials it carried
+by network flow over the whole county), then polish by large-neighbourhood search: a
+handful of sites linked by the current plan is cut out, the handovers among them are
+re-solved exactly (fewer transfers and shorter trips count there too), and the result is
+kept when it is no worse. Every step keeps a valid plan, so the time limit never leaves
+the caller without one.
 
 The proven lower bound on shipments is the largest of a counting bound, the linear
 relaxation (:mod:`app.allocation.bounds`, first, when its predicted cost fits in the
@@ -32,7 +35,7 @@ import math
 import random
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
@@ -43,7 +46,8 @@ from app.allocation.bounds import (
     transfer_columns,
 )
 from app.allocation.levels import Targets
-from app.allocation.model import Transfer
+from app.allocation.model import Transfer, given_units, received_units
+from app.allocation.network import improve_pairs
 
 Pair = tuple[str, str]
 Distance = Callable[[str, str], int]
@@ -72,6 +76,9 @@ FULL_MODEL_SHARE = 0.3
 NEIGHBOURHOOD_SIZE = 6
 NEIGHBOURHOOD_MAX = 10
 NEIGHBOURHOOD_DETERMINISTIC_S = 0.01
+# Share of what is left after the bound and the whole model that goes to re-routing over
+# fewer pairs (app.allocation.network); the neighbourhood search polishes with the rest.
+FLOW_SHARE = 0.95
 
 
 @dataclass(frozen=True)
@@ -102,20 +109,6 @@ class PairsResult:
     wall_time_s: float
     candidate_pairs: int
     wall_clock_stopped: bool
-
-
-def _received(transfers: Iterable[Transfer]) -> dict[str, int]:
-    totals: dict[str, int] = defaultdict(int)
-    for t in transfers:
-        totals[t.receiver] += t.quantity
-    return totals
-
-
-def _given(transfers: Iterable[Transfer]) -> dict[str, int]:
-    totals: dict[str, int] = defaultdict(int)
-    for t in transfers:
-        totals[t.giver] += t.quantity
-    return totals
 
 
 def all_pairs(targets: Mapping[str, Targets]) -> set[Pair]:
@@ -160,7 +153,7 @@ class _PairsModel:
         self, material: str, target: Targets, start: list[Transfer], pairs: set[Pair]
     ) -> None:
         pack, min_packs = target.pack, target.min_transfer // target.pack
-        received, given = _received(start), _given(start)
+        received, given = received_units(start), given_units(start)
         incoming: dict[str, list[cp_model.IntVar]] = defaultdict(list)
         outgoing: dict[str, list[cp_model.IntVar]] = defaultdict(list)
         for giver, (_, giver_high) in target.give_window.items():
@@ -377,6 +370,22 @@ class _Budget:
         )
 
 
+@dataclass
+class _Share:
+    """Part of a budget: charges go to the whole, and it runs out at ``seconds``."""
+
+    budget: _Budget
+    seconds: float
+    used: float = 0.0
+
+    def add(self, seconds: float) -> None:
+        self.used += seconds
+        self.budget.add(seconds)
+
+    def exhausted(self) -> bool:
+        return self.used >= self.seconds or self.budget.exhausted()
+
+
 def _score(plans: Mapping[str, list[Transfer]], distance: Distance | None) -> tuple[int, int, int]:
     """(shipments, transfers, trip length) of some plans; smaller is better."""
     pairs = {(t.giver, t.receiver) for transfers in plans.values() for t in transfers}
@@ -426,7 +435,7 @@ def _residual(
         inside = [t for t in plans[material] if t.giver in chosen and t.receiver in chosen]
         if not inside:
             continue
-        fixed_out = _given(t for t in plans[material] if t.receiver not in chosen)
+        fixed_out = given_units(t for t in plans[material] if t.receiver not in chosen)
         windows = {}
         for giver, (low, high) in target.give_window.items():
             if giver in chosen and high - fixed_out.get(giver, 0) >= target.min_transfer:
@@ -438,7 +447,7 @@ def _residual(
             target.pack,
             target.min_transfer,
             target.level_days,
-            dict(_received(inside)),
+            dict(received_units(inside)),
             {},
             windows,
         )
@@ -545,7 +554,7 @@ def within_transfer_bound(plans: Mapping[str, list[Transfer]]) -> bool:
 
 def _nobody_short(targets: Mapping[str, Targets], plans: Mapping[str, list[Transfer]]) -> bool:
     """True when every receiver gets its full target amount."""
-    return all(_received(plans[m]) == target.receive for m, target in targets.items())
+    return all(received_units(plans[m]) == target.receive for m, target in targets.items())
 
 
 def solve_pairs(
@@ -564,8 +573,9 @@ def solve_pairs(
     First the proven lower bound: the counting bound, and the linear relaxation's
     (:mod:`app.allocation.bounds`) when its predicted cost fits in ``LP_SHARE`` of the
     budget. Small rounds are then solved as one model, which usually proves the fewest
-    shipments; larger ones, or those the whole model does not settle, are improved a
-    neighbourhood at a time until the budget is spent. The result is proven optimal when
+    shipments; larger ones, or those the whole model does not settle, get the pair
+    search with ``FLOW_SHARE`` of what is left, then are polished a neighbourhood at a
+    time until the budget is spent. The result is proven optimal when
     the solver proved it or the shipments reached the bound (then only transfers and trip
     length may still be improvable).
     """
@@ -581,6 +591,8 @@ def solve_pairs(
         plans, optimal, status, full_bound = _solve_full(targets, start, pairs, budget, distance)
         bound = max(bound, full_bound)
     if not optimal:
+        share = _Share(budget, budget.left() * FLOW_SHARE)
+        plans = _reroute(targets, plans, share, bound)
         plans, optimal = _improve_locally(targets, plans, budget, distance)
     optimal = optimal or (_score(plans, None)[0] <= bound and _nobody_short(targets, plans))
     return PairsResult(
@@ -592,6 +604,23 @@ def solve_pairs(
         candidate_pairs=len(pairs),
         wall_clock_stopped=budget.wall_left() <= 0,
     )
+
+
+def _reroute(
+    targets: Mapping[str, Targets],
+    plans: dict[str, list[Transfer]],
+    budget: _Share,
+    bound: int,
+) -> dict[str, list[Transfer]]:
+    """The pair search of :mod:`app.allocation.network` (until it reaches ``bound``),
+    kept when it is no worse."""
+    rerouted = {
+        material: _forest(targets[material], transfers)
+        for material, transfers in improve_pairs(targets, plans, budget, bound).items()
+    }
+    if within_transfer_bound(rerouted) and _score(rerouted, None) <= _score(plans, None):
+        return rerouted
+    return plans
 
 
 def _lp_bound(targets: Mapping[str, Targets], budget: _Budget) -> int:
