@@ -114,16 +114,21 @@ def test_search_is_deterministic(targets: dict[str, Targets]) -> None:
     assert runs[0] == runs[1]
 
 
-def test_search_shares_shipments_between_materials() -> None:
-    # Two materials that greedy routes over crossed pairs; one pair per receiver suffices.
+def crossed_round() -> tuple[dict[str, Targets], dict[str, list[Transfer]]]:
+    """Two materials that a start routes over crossed pairs; one pair per receiver suffices."""
     masks = target({"R1": 6, "R2": 4}, {"G1": (6, 6), "G2": (4, 4)})
     gloves = target({"R1": 3, "R2": 7}, {"G1": (3, 3), "G2": (7, 7)})
     start = {
         "masks": [Transfer("G1", "R1", 6), Transfer("G2", "R2", 4)],
         "gloves": [Transfer("G2", "R1", 3), Transfer("G2", "R2", 4), Transfer("G1", "R2", 3)],
     }
+    return {"masks": masks, "gloves": gloves}, start
+
+
+def test_search_shares_shipments_between_materials() -> None:
+    targets, start = crossed_round()
     assert count_shipments(start) == 4
-    plans = improve_pairs({"masks": masks, "gloves": gloves}, start, CountedBudget(200))
+    plans = improve_pairs(targets, start, CountedBudget(200))
     assert count_shipments(plans) == 2
     assert sorted((t.giver, t.receiver, t.quantity) for t in plans["gloves"]) == [
         ("G1", "R1", 3),
@@ -152,13 +157,8 @@ def test_an_exhausted_budget_returns_the_start() -> None:
 
 
 def test_search_stops_once_it_reaches_the_bound() -> None:
-    masks = target({"R1": 6, "R2": 4}, {"G1": (6, 6), "G2": (4, 4)})
-    gloves = target({"R1": 3, "R2": 7}, {"G1": (3, 3), "G2": (7, 7)})
-    start = {
-        "masks": [Transfer("G1", "R1", 6), Transfer("G2", "R2", 4)],
-        "gloves": [Transfer("G2", "R1", 3), Transfer("G2", "R2", 4), Transfer("G1", "R2", 3)],
-    }
+    targets, start = crossed_round()
     budget = CountedBudget(10_000)
-    plans = improve_pairs({"masks": masks, "gloves": gloves}, start, budget, enough=2)
+    plans = improve_pairs(targets, start, budget, enough=2)
     assert count_shipments(plans) == 2
     assert budget.left > 9_900
