@@ -26,6 +26,8 @@ from pathlib import Path, PurePath
 from flask import abort, current_app, send_file
 from flask_babel import LazyString, format_decimal
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
@@ -51,6 +53,8 @@ EXTENSIONS = {
 INLINE_TYPES = frozenset(SIGNATURES)
 MAX_NAME_LENGTH = 200
 STORED_NAME = re.compile(r"[0-9a-f]{32}")
+#: Key in the session's ``info`` of the files written in its open transaction.
+_WRITTEN = "samordna_written_uploads"
 
 
 class UploadRefused(Exception):
@@ -128,26 +132,38 @@ def save_upload(file: FileStorage | None, *, organisation: Organisation, source_
 
     The file belongs to ``organisation`` and to ``source_type``/``source_id`` in the
     calling domain. Raises :class:`UploadRefused` (see :func:`check_file`) without
-    storing anything. If the flush fails, the written file is removed again.
+    storing anything. If the transaction that adds the upload does not commit (a failed
+    flush, an error later in the request), the written file is removed again.
     """
     checked = check_file(file, current_app.config["UPLOAD_MAX_BYTES"])
     stored_name = secrets.token_hex(16)
     path = _write(stored_name, checked.data)
+    db.session.info.setdefault(_WRITTEN, []).append(path)
     upload = Upload(
         stored_name=stored_name, original_name=clean_filename(file.filename),
         content_type=checked.content_type, size=len(checked.data), sha256=checked.sha256,
         created_by_id=by.id, organisation_id=organisation.id, source_type=source_type,
         source_id=str(source_id))
     db.session.add(upload)
-    try:
-        db.session.flush()
-    except Exception:
-        path.unlink(missing_ok=True)
-        raise
+    db.session.flush()
     audit.record("upload.save", "upload", upload.id, organisation_id=organisation.id, after={
         "original_name": upload.original_name, "content_type": upload.content_type,
         "size": upload.size, "sha256": upload.sha256, "source": f"{source_type}:{source_id}"})
     return upload
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_written_files(session: Session) -> None:
+    """The uploads are committed: their files stay."""
+    session.info.pop(_WRITTEN, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _remove_uncommitted_files(session: Session, transaction: SessionTransaction) -> None:
+    """The outermost transaction ended without a commit: remove the files it wrote."""
+    if transaction.parent is None:
+        for path in session.info.pop(_WRITTEN, []):
+            path.unlink(missing_ok=True)
 
 
 def _folder() -> Path:

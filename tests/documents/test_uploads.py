@@ -97,6 +97,29 @@ def test_a_real_pdf_png_or_jpeg_is_stored_and_served_inline_with_nosniff(
     assert "private" in response.headers["Cache-Control"]
 
 
+def test_a_file_whose_transaction_rolls_back_is_removed(app, save, folder: Path) -> None:
+    save(file(PDF, "intyg.pdf"))
+    assert len(list(folder.iterdir())) == 1
+    db.session.rollback()
+    assert list(folder.iterdir()) == []
+
+
+def test_a_committed_file_stays_when_a_later_transaction_rolls_back(
+        app, save, folder: Path) -> None:
+    kept = save(file(PDF, "intyg.pdf"))
+    db.session.commit()
+    save(file(image("PNG"), "datablad.png", "image/png"))
+    db.session.rollback()
+    assert list(folder.iterdir()) == [folder / kept.stored_name]
+
+
+def test_a_request_that_ends_without_a_commit_leaves_no_file(app, save, folder: Path
+                                                             ) -> None:
+    save(file(PDF, "intyg.pdf"))
+    db.session.remove()  # what the app context's teardown does after an error in a view
+    assert list(folder.iterdir()) == []
+
+
 def test_saving_is_audited(app, save) -> None:
     upload = save(file(PDF, "intyg.pdf"))
     entry = db.session.scalars(sa.select(AuditEntry).where(

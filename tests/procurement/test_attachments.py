@@ -3,6 +3,7 @@ attached only by the offer's own buyers, served only to those who may see the of
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -61,3 +62,19 @@ def test_an_upload_of_another_offer_is_not_served_under_this_one(client, people)
     _attach(client, first.id, PDF, "intyg.pdf")
     upload = db.session.scalars(sa.select(Upload)).one()
     assert client.get(f"/inkop/erbjudanden/{second.id}/bilagor/{upload.id}").status_code == 404
+
+
+def test_an_attachment_whose_request_fails_leaves_no_file(app, client, people, monkeypatch,
+                                                          tmp_path: Path) -> None:
+    offer = make_offer(people["timra"], make_supplier(people["timra"]))
+    login_as(client, people["timra"])
+
+    def failing_audit(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the audit log is down")
+
+    monkeypatch.setattr("app.documents.uploads.audit.record", failing_audit)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path))
+    assert _attach(client, offer.id, PDF, "CE-intyg.pdf").status_code == 500
+    assert list(tmp_path.iterdir()) == []
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Upload)) == 0
