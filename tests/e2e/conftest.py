@@ -138,3 +138,25 @@ def submit_from_form(page) -> None:  # noqa: ANN001
     page.get_by_role("link", name="Granska och skicka in").click()
     page.get_by_role("button", name="Bekräfta och skicka in").click()
     page.get_by_text("Rapporten är inskickad.").wait_for()
+
+
+#: Printable width of A4 landscape with the print stylesheet's 12 mm margins, in CSS px.
+A4_LANDSCAPE_PX = round((297 - 2 * 12) / 25.4 * 96)
+#: 200 % zoom of a 1280 × 800 window is a 640 × 400 CSS-pixel viewport.
+ZOOMED_200 = {"width": 640, "height": 400}
+
+
+def assert_fits(page) -> None:  # noqa: ANN001
+    """The page does not scroll sideways at its own size, at 200 % zoom, or printed on A4
+    landscape; the viewport is restored afterwards."""
+    original = page.viewport_size
+    try:
+        for size, media in ((original, "screen"), (ZOOMED_200, "screen"),
+                            ({"width": A4_LANDSCAPE_PX, "height": 700}, "print")):
+            page.set_viewport_size(size)
+            page.emulate_media(media=media)
+            width, inner = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+            assert width <= inner, f"{page.url} ({media}, {size['width']} px): {width} px wide"
+    finally:
+        page.emulate_media(media="screen")
+        page.set_viewport_size(original)

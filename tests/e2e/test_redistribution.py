@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from app.demo.users import slug
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import assert_fits, log_in
 from tests.e2e.test_accessibility import violations
 
 COORDINATOR = "lst-vasternorrland.samordnare"
@@ -23,7 +23,9 @@ def _page(browser, live_server: str):  # noqa: ANN001, ANN202
 
 
 def _checked(page) -> None:  # noqa: ANN001
+    """No axe violations; no sideways scrolling at 1280 px, at 200 % zoom or on A4."""
     assert violations(page) == [], page.url
+    assert_fits(page)
 
 
 def _set_quick_principles(page) -> None:  # noqa: ANN001
