@@ -150,6 +150,7 @@ def assert_fits(page) -> None:  # noqa: ANN001
     """The page does not scroll sideways at its own size, at 200 % zoom, or printed on A4
     landscape; the viewport is restored afterwards."""
     original = page.viewport_size
+    page.wait_for_load_state("load")  # stylesheets applied
     try:
         for size, media in ((original, "screen"), (ZOOMED_200, "screen"),
                             ({"width": A4_LANDSCAPE_PX, "height": 700}, "print")):

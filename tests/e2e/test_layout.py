@@ -23,6 +23,7 @@ def _page(browser, live_server: str, size: str):  # noqa: ANN001, ANN202
 
 
 def _no_sideways_scroll(page) -> None:  # noqa: ANN001
+    page.wait_for_load_state("load")  # measured before the stylesheet applies, it is wider
     width, inner = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
     assert width <= inner, f"{page.url}: page is {width} px wide in a {inner} px window"
 
@@ -77,6 +78,7 @@ def test_a_long_justification_wraps(browser, live_server) -> None:
     page.locator("#line-own-VISIR .line-status").get_by_text("Sparad").wait_for()
     page.get_by_role("link", name="Granska och skicka in").click()
     page.get_by_role("button", name="Bekräfta och skicka in").click()
+    page.get_by_text("Rapporten är inskickad.").wait_for()
     _no_sideways_scroll(page)
     coordinator = _page(browser, live_server, "1280")
     log_in(coordinator, COORDINATOR)
