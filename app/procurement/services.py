@@ -6,9 +6,9 @@ with a Swedish message for the user, before anything is changed.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -33,6 +33,8 @@ from app.reports.periods import today as swedish_today
 from app.reports.services import county_settings
 from app.reports.supply import CountySupply, county_supply
 
+T = TypeVar("T")
+
 SUPPLIER_FIELDS = ("name", "org_number", "vat_number", "contact_name", "contact_email",
                    "contact_phone", "notes")
 OFFER_FIELDS = ("supplier_id", "material_id", "quantity", "unit_price", "minimum_order",
@@ -47,6 +49,14 @@ class ProcurementError(Exception):
         super().__init__(str(message))
         self.message = message
         self.field = field
+
+
+def _filled(row: T, fields: Iterable[str], data: Mapping[str, object]) -> T:
+    """``row`` (added to the session) with each of ``fields`` set from the form's ``data``."""
+    db.session.add(row)
+    for name in fields:
+        setattr(row, name, _cleaned(data.get(name)))
+    return row
 
 
 def _cleaned(value: Any) -> Any:
@@ -96,12 +106,9 @@ def save_supplier(supplier: Supplier | None, data: Mapping[str, Any], *, county_
         raise ProcurementError(_l("%(name)s är redan registrerad med det numret.",
                                   name=twin.name), field)
     before = audit.snapshot(supplier) if supplier is not None else None
-    if supplier is None:
-        supplier = Supplier(county_code=county_code, organisation_id=by.organisation_id,
-                            created_by_id=by.id)
-        db.session.add(supplier)
-    for name in SUPPLIER_FIELDS:
-        setattr(supplier, name, _cleaned(data.get(name)))
+    supplier = _filled(supplier or Supplier(county_code=county_code,
+                                            organisation_id=by.organisation_id,
+                                            created_by_id=by.id), SUPPLIER_FIELDS, data)
     supplier.materials = chosen_materials
     db.session.flush()
     after = audit.snapshot(supplier) | {"materials": [m.code for m in chosen_materials]}
@@ -148,12 +155,8 @@ def save_offer(offer: Offer | None, data: Mapping[str, Any], *, county_code: str
         raise ProcurementError(_l("Erbjudandet granskas eller är avgjort och kan inte ändras."))
     check_offer_dates(data, today)
     before = audit.snapshot(offer) if offer is not None else None
-    if offer is None:
-        offer = Offer(county_code=county_code, organisation_id=by.organisation_id,
-                      created_by_id=by.id)
-        db.session.add(offer)
-    for name in OFFER_FIELDS:
-        setattr(offer, name, _cleaned(data.get(name)))
+    offer = _filled(offer or Offer(county_code=county_code, organisation_id=by.organisation_id,
+                                   created_by_id=by.id), OFFER_FIELDS, data)
     db.session.flush()
     audit.record("offer.create" if before is None else "offer.update", "offer", offer.id,
                  before=before, after=audit.snapshot(offer), organisation_id=by.organisation_id)

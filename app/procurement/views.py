@@ -1,7 +1,9 @@
 """Joint procurement pages: suppliers, offers and their comparison, pooled orders, deliveries."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import TypeVar
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -59,6 +61,7 @@ from app.procurement.overview import county_overview
 from app.procurement.services import ProcurementError
 from app.reports.periods import today
 
+T = TypeVar("T")
 bp = Blueprint("procurement", __name__, url_prefix="/inkop")
 UPLOAD_SOURCE = "procurement_offer"
 REVIEW_ACTIONS = {"granska": OfferStatus.UNDER_REVIEW, "godta": OfferStatus.ACCEPTED,
@@ -83,6 +86,18 @@ def _refused(form: object, error: ProcurementError) -> None:
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
+
+
+def _committed(form: object, action: Callable[[], T]) -> T | None:
+    """Run ``action`` and commit; on a refusal roll back, show it on ``form`` and give None."""
+    try:
+        result = action()
+    except ProcurementError as error:
+        db.session.rollback()
+        _refused(form, error)
+        return None
+    db.session.commit()
+    return result
 
 
 def _expire_offers() -> None:
@@ -163,14 +178,10 @@ def _save_supplier(form: SupplierForm, supplier: Supplier | None, county: County
     if not form.validate_on_submit():
         return None
     chosen = [m for m in services.materials() if m.id in set(form.materials.data)]
-    try:
-        saved = services.save_supplier(supplier, form.data, county_code=county.code,
-                                       by=current_user, chosen_materials=chosen)
-    except ProcurementError as error:
-        db.session.rollback()
-        _refused(form, error)
+    saved = _committed(form, lambda: services.save_supplier(
+        supplier, form.data, county_code=county.code, by=current_user, chosen_materials=chosen))
+    if saved is None:
         return None
-    db.session.commit()
     flash(_("Leverantören är sparad."), "success")
     return redirect(url_for("procurement.supplier", supplier_id=saved.id))
 
@@ -257,14 +268,10 @@ def _offer_form(county_code: str, offer: Offer | None = None) -> OfferForm:
 def _save_offer(form: OfferForm, offer: Offer | None, county_code: str) -> Response | None:
     if not form.validate_on_submit():
         return None
-    try:
-        saved = services.save_offer(offer, form.data, county_code=county_code, by=current_user,
-                                    today=today())
-    except ProcurementError as error:
-        db.session.rollback()
-        _refused(form, error)
+    saved = _committed(form, lambda: services.save_offer(
+        offer, form.data, county_code=county_code, by=current_user, today=today()))
+    if saved is None:
         return None
-    db.session.commit()
     flash(_("Erbjudandet är sparat. Bifoga gärna certifikat eller datablad."), "success")
     return redirect(url_for("procurement.offer", offer_id=saved.id))
 
@@ -412,18 +419,11 @@ def new_order(offer_id: int) -> Response | tuple[str, int]:
     form = OrderForm()
     if request.method == "GET":
         form.title.data = f"{offer.material.name_sv}, {offer.supplier.name}"
-    if form.validate_on_submit():
-        try:
-            order = orders.create_order(offer, title=form.title.data,
-                                        deadline=form.deadline.data, by=current_user,
-                                        today=today())
-        except ProcurementError as error:
-            db.session.rollback()
-            _refused(form, error)
-        else:
-            db.session.commit()
-            flash(_("Det samordnade inköpet är öppnat för åtaganden."), "success")
-            return redirect(url_for("procurement.order", order_id=order.id))
+    if form.validate_on_submit() and (order := _committed(form, lambda: orders.create_order(
+            offer, title=form.title.data, deadline=form.deadline.data, by=current_user,
+            today=today()))) is not None:
+        flash(_("Det samordnade inköpet är öppnat för åtaganden."), "success")
+        return redirect(url_for("procurement.order", order_id=order.id))
     return render_template("procurement/order_form.html", offer=offer, form=form), (
         422 if form.errors else 200)
 
@@ -593,17 +593,12 @@ def new_delivery(order_id: int) -> Response | tuple[str, int]:
     if request.method == "GET":
         form.received_on.data = today()
     if form.validate_on_submit():
-        try:
-            delivery = deliveries.register_delivery(order, received_on=form.received_on.data,
-                                                    quantity=form.quantity.data,
-                                                    by=current_user)
-        except ProcurementError as error:
-            db.session.rollback()
-            order = db.session.get(PooledOrder, order_id)
-            _refused(form, error)
-        else:
-            db.session.commit()
+        delivery = _committed(form, lambda: deliveries.register_delivery(
+            order, received_on=form.received_on.data, quantity=form.quantity.data,
+            by=current_user))
+        if delivery is not None:
             return redirect(url_for("procurement.delivery", delivery_id=delivery.id))
+        order = db.session.get(PooledOrder, order_id)
     return render_template("procurement/delivery_form.html", order=order, form=form), (
         422 if form.errors else 200)
 
